@@ -1,0 +1,50 @@
+# PUA — developer commands. Only Python 3.11 and make are assumed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.PHONY: run test install install-dev lint migrate messages system-deps clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+var:
+	mkdir -p var
+
+migrate: install var
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py migrate --no-input -v 0
+
+run: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --once
+	$(PY) manage.py collectstatic --no-input -v 0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+system-deps:
+	sh scripts/ensure-system-deps
+
+test: install-dev system-deps
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l it --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l it --ignore=.venv --ignore=var --ignore=staticfiles --no-obsolete
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from pua.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("pua.accounts.urls")),
+    path("network/", include("pua.network.urls")),
+    path("audit/", include("pua.governance.urls")),
+    path("api/", include("pua.api.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("pua.network.home_urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,301 @@
+"""Who may do what to which object — the one place that answers it.
+
+A user's powers come from their active memberships: each gives a *role* at
+some *access points* within an *organisation*. A permission on an object is
+granted when the user holds a suitable role at one of the access points the
+object belongs to (or, for partners, in the organisation itself). Objects of
+an access point where the user holds no role are invisible: views answer 404
+exactly as for a missing object.
+
+Every check is exposed twice, in matching forms:
+- ``rules`` permissions (``user.has_perm("network.change_organisation", org)``)
+  for views, the API and commands;
+- ``visible_*`` querysets for lists, so scoping is one line and one query.
+
+``docs/permissions.md`` is the human-readable matrix; the tests check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from pua.core.models import AuditEntry
+
+from .models import AccessPoint, Membership, Organisation, Programme, Role, Territory
+
+# Roles that see the network directory of their access points.
+NETWORK_VIEW_ROLES = frozenset({
+    Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR,
+    Role.BOARD_VIEWER, Role.REGIONAL_COORDINATOR,
+})
+NETWORK_MANAGE_ROLES = frozenset({Role.DIRECTOR})
+STAFF_MANAGE_ROLES = frozenset({Role.DIRECTOR})
+AUDIT_ROLES = frozenset({Role.DIRECTOR})
+# Roles a director may hand out; admins and regional coordinators are
+# appointed by an administrator.
+DIRECTOR_GRANTABLE_ROLES = frozenset(Role) - {Role.ADMIN, Role.REGIONAL_COORDINATOR}
+
+_CACHE_ATTR = "_pua_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    access_point_ids: frozenset[int]
+
+
+@dataclass
+class Grants:
+    """The memberships of one user, loaded once per request."""
+
+    grants: list[Grant]
+    is_admin: bool
+    _scope: dict | None = field(default=None, repr=False)
+
+    def access_point_ids(self, roles=None) -> set[int]:
+        return {ap for g in self.grants if roles is None or g.role in roles for ap in g.access_point_ids}
+
+    def organisation_ids(self, roles=None) -> set[int]:
+        return {g.organisation_id for g in self.grants if roles is None or g.role in roles}
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_role_at(self, roles, access_point_ids) -> bool:
+        wanted = set(access_point_ids)
+        return any(g.role in roles and g.access_point_ids & wanted for g in self.grants)
+
+    def has_role(self, roles) -> bool:
+        return any(g.role in roles for g in self.grants)
+
+    def scope(self) -> dict:
+        """Programme and territory ids of the user's access points."""
+        if self._scope is None:
+            rows = AccessPoint.objects.filter(id__in=self.access_point_ids()).values_list("programme_id", "territory_id")
+            self._scope = {"programmes": {r[0] for r in rows}, "territories": {r[1] for r in rows}}
+        return self._scope
+
+
+_NO_GRANTS = Grants(grants=[], is_admin=False)
+
+
+def grants_for(user) -> Grants:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NO_GRANTS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
+        "id", "role", "organisation_id", "access_points__id"
+    )
+    by_membership: dict[int, tuple[str, int, set[int]]] = {}
+    for membership_id, role, organisation_id, access_point_id in rows:
+        entry = by_membership.setdefault(membership_id, (role, organisation_id, set()))
+        if access_point_id is not None:
+            entry[2].add(access_point_id)
+    grants = [Grant(role, org, frozenset(aps)) for role, org, aps in by_membership.values()]
+    is_admin = user.is_superuser or any(g.role == Role.ADMIN for g in grants)
+    result = Grants(grants=grants, is_admin=is_admin)
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_grants(user) -> None:
+    """Drop the cached grants after the user's memberships change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _ids(obj, relation: str) -> set[int]:
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    if relation in cache:
+        return {o.pk for o in cache[relation]}
+    return set(getattr(obj, relation).values_list("id", flat=True))
+
+
+# --- predicates --------------------------------------------------------------------------
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return grants_for(user).is_admin
+
+
+def _role_anywhere(roles):
+    @rules.predicate(name=f"has_role_{'_'.join(sorted(roles))}")
+    def predicate(user) -> bool:
+        return grants_for(user).has_role(roles)
+
+    return predicate
+
+
+is_director = _role_anywhere(NETWORK_MANAGE_ROLES)
+
+
+@rules.predicate
+def works_in_programme(user, programme) -> bool:
+    return programme is not None and programme.pk in grants_for(user).scope()["programmes"]
+
+
+@rules.predicate
+def works_in_territory(user, territory) -> bool:
+    return territory is not None and territory.pk in grants_for(user).scope()["territories"]
+
+
+@rules.predicate
+def works_at_access_point(user, access_point) -> bool:
+    return access_point is not None and access_point.pk in grants_for(user).access_point_ids()
+
+
+@rules.predicate
+def directs_access_point(user, access_point) -> bool:
+    return access_point is not None and grants_for(user).has_role_at(NETWORK_MANAGE_ROLES, {access_point.pk})
+
+
+@rules.predicate
+def sees_organisation_network(user, organisation) -> bool:
+    if organisation is None:
+        return False
+    return grants_for(user).has_role_at(NETWORK_VIEW_ROLES, _ids(organisation, "access_points"))
+
+
+@rules.predicate
+def is_member_of_organisation(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in grants_for(user).organisation_ids()
+
+
+@rules.predicate
+def is_partner_of_organisation(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in grants_for(user).organisation_ids({Role.PARTNER_OPERATOR})
+
+
+@rules.predicate
+def manages_organisation_network(user, organisation) -> bool:
+    if organisation is None:
+        return False
+    return grants_for(user).has_role_at(NETWORK_MANAGE_ROLES, _ids(organisation, "access_points"))
+
+
+@rules.predicate
+def manages_membership(user, membership) -> bool:
+    if membership is None:
+        return False
+    if membership.role not in DIRECTOR_GRANTABLE_ROLES:
+        return False
+    return grants_for(user).has_role_at(STAFF_MANAGE_ROLES, _ids(membership, "access_points"))
+
+
+@rules.predicate
+def is_self(user, other) -> bool:
+    return other is not None and other.pk == user.pk
+
+
+@rules.predicate
+def manages_user(user, other) -> bool:
+    if other is None:
+        return False
+    aps = grants_for(user).access_point_ids(STAFF_MANAGE_ROLES)
+    return bool(aps) and Membership.objects.filter(user=other, access_points__in=aps).exists()
+
+
+rules.add_perm("network.view_programme", is_admin | works_in_programme)
+rules.add_perm("network.add_programme", is_admin)
+rules.add_perm("network.change_programme", is_admin)
+rules.add_perm("network.view_territory", is_admin | works_in_territory)
+rules.add_perm("network.add_territory", is_admin)
+rules.add_perm("network.change_territory", is_admin)
+rules.add_perm("network.view_accesspoint", is_admin | works_at_access_point)
+rules.add_perm("network.add_accesspoint", is_admin)
+rules.add_perm("network.change_accesspoint", is_admin | directs_access_point)
+rules.add_perm("network.view_organisation", is_admin | sees_organisation_network | is_member_of_organisation)
+rules.add_perm("network.add_organisation", is_admin | is_director)
+rules.add_perm("network.change_organisation", is_admin | manages_organisation_network | is_partner_of_organisation)
+rules.add_perm("network.delete_organisation", is_admin | manages_organisation_network)
+rules.add_perm("network.view_membership", is_admin | manages_membership)
+rules.add_perm("network.add_membership", is_admin | _role_anywhere(STAFF_MANAGE_ROLES))
+rules.add_perm("network.change_membership", is_admin | manages_membership)
+rules.add_perm("accounts.view_user", is_admin | is_self | manages_user)
+rules.add_perm("accounts.add_user", is_admin | _role_anywhere(STAFF_MANAGE_ROLES))
+rules.add_perm("accounts.change_user", is_admin | manages_user)
+rules.add_perm("core.view_auditentry", is_admin | _role_anywhere(AUDIT_ROLES))
+
+
+# --- scoped querysets ---------------------------------------------------------------------
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    g = grants_for(user)
+    if g.is_admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(id__in=g.scope()["programmes"])
+
+
+def visible_territories(user) -> QuerySet[Territory]:
+    g = grants_for(user)
+    if g.is_admin:
+        return Territory.objects.all()
+    return Territory.objects.filter(id__in=g.scope()["territories"])
+
+
+def visible_access_points(user) -> QuerySet[AccessPoint]:
+    g = grants_for(user)
+    if g.is_admin:
+        return AccessPoint.objects.all()
+    return AccessPoint.objects.filter(id__in=g.access_point_ids())
+
+
+def managed_access_points(user) -> QuerySet[AccessPoint]:
+    """Access points where the user may manage the network and the staff."""
+    g = grants_for(user)
+    if g.is_admin:
+        return AccessPoint.objects.all()
+    return AccessPoint.objects.filter(id__in=g.access_point_ids(NETWORK_MANAGE_ROLES))
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    g = grants_for(user)
+    if g.is_admin:
+        return Organisation.objects.all()
+    network_aps = g.access_point_ids(NETWORK_VIEW_ROLES)
+    links = Organisation.access_points.through.objects.filter(
+        organisation_id=OuterRef("pk"), accesspoint_id__in=network_aps
+    )
+    return Organisation.objects.filter(Exists(links) | Q(id__in=g.organisation_ids()))
+
+
+def visible_memberships(user) -> QuerySet[Membership]:
+    g = grants_for(user)
+    if g.is_admin:
+        return Membership.objects.all()
+    aps = g.access_point_ids(STAFF_MANAGE_ROLES)
+    links = Membership.access_points.through.objects.filter(membership_id=OuterRef("pk"), accesspoint_id__in=aps)
+    return Membership.objects.filter(Exists(links), role__in=DIRECTOR_GRANTABLE_ROLES)
+
+
+def visible_users(user) -> QuerySet:
+    User = get_user_model()
+    g = grants_for(user)
+    if g.is_admin:
+        return User.objects.all()
+    aps = g.access_point_ids(STAFF_MANAGE_ROLES)
+    links = Membership.access_points.through.objects.filter(
+        membership__user_id=OuterRef("pk"), accesspoint_id__in=aps
+    )
+    return User.objects.filter(Exists(links) | Q(pk=user.pk))
+
+
+def grantable_roles(user) -> list[str]:
+    if grants_for(user).is_admin:
+        return list(Role)
+    return [r for r in Role if r in DIRECTOR_GRANTABLE_ROLES]
+
+
+def visible_audit_entries(user) -> QuerySet[AuditEntry]:
+    g = grants_for(user)
+    if g.is_admin:
+        return AuditEntry.objects.all()
+    aps = g.access_point_ids(AUDIT_ROLES)
+    return AuditEntry.objects.filter(access_point_id__in=aps)
