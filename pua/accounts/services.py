@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from pua.core.audit import audit_change, audit_record, diff, snapshot
+from pua.core.audit import audit_change, audit_record, diff, snapshot, snapshot_stored
 from pua.core.models import AuditAction
 
 PROFILE_FIELDS = ["first_name", "last_name", "email", "preferred_language"]
@@ -25,7 +25,7 @@ def user_login_failed_recorded(*, username: str, request):
 
 @transaction.atomic
 def user_update_profile(*, user, by, request=None, **values):
-    before = snapshot(user, PROFILE_FIELDS)
+    before = snapshot_stored(user, PROFILE_FIELDS)
     for name in PROFILE_FIELDS:
         if name in values:
             setattr(user, name, values[name])

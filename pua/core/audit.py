@@ -40,6 +40,13 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return data
 
 
+def snapshot_stored(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The values as stored in the database — not as an edit form may already
+    have changed them on ``instance``."""
+    stored = instance._meta.model._default_manager.get(pk=instance.pk)
+    return snapshot(stored, fields)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Changed fields as ``{name: [old, new]}``."""
     keys = set(before) | set(after)

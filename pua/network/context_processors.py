@@ -1,4 +1,6 @@
-from .access import grants_for
+from django.utils.functional import SimpleLazyObject
+
+from .access import grants_for, visible_access_points
 
 
 def access_point(request):
@@ -8,4 +10,7 @@ def access_point(request):
     return {
         "current_access_point": getattr(request, "access_point", None),
         "user_grants": grants_for(user),
+        "switchable_access_points": SimpleLazyObject(
+            lambda: list(visible_access_points(user).filter(is_active=True).order_by("name"))
+        ),
     }

@@ -1,0 +1,82 @@
+"""Personas shared by every test: one user per role at access point A, plus
+a case worker and a director of access point B, who must see nothing of A.
+
+    world.ap_a / world.ap_b            access points (different territories and programmes)
+    world.org_a / world.org_b          organisations in the network of A / of B
+    world.partner_org                  partner organisation in A's network
+    world.users[role]                  a user with ``role`` at A
+    world.other_director, world.other_worker   director and social expert at B
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from pua.network.models import Role
+from pua.network.tests.factories import (
+    AccessPointFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+
+PASSWORD = "Test-Password-2026!"
+
+
+@dataclass
+class World:
+    ap_a: object
+    ap_b: object
+    org_a: object
+    org_b: object
+    partner_org: object
+    home_org_a: object
+    home_org_b: object
+    users: dict = field(default_factory=dict)
+    other_director: object = None
+    other_worker: object = None
+
+
+def _member(username, role, organisation, access_points, **extra):
+    user = UserFactory(username=username, **extra)
+    MembershipFactory(user=user, organisation=organisation, role=role, access_points=access_points)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    ap_a = AccessPointFactory(name="PUA Alfa", territory=TerritoryFactory(name="Ambito Alfa"),
+                              programme=ProgrammeFactory(code="prog-a", name="Programma A"))
+    ap_b = AccessPointFactory(name="UTI Beta", kind="placement_unit",
+                              territory=TerritoryFactory(name="Distretto Beta", region="Lazio", province="FR"),
+                              programme=ProgrammeFactory(code="prog-b", name="Programma B"))
+    home_org_a = OrganisationFactory(name="Comune Alfa", kind="public_body", access_points=[ap_a])
+    home_org_b = OrganisationFactory(name="Comune Beta", kind="public_body", access_points=[ap_b])
+    w = World(
+        ap_a=ap_a,
+        ap_b=ap_b,
+        org_a=OrganisationFactory(name="Cooperativa Alfa", access_points=[ap_a]),
+        org_b=OrganisationFactory(name="Cooperativa Beta", access_points=[ap_b]),
+        partner_org=OrganisationFactory(name="Associazione Partner", kind="volunteer_association",
+                                        access_points=[ap_a]),
+        home_org_a=home_org_a,
+        home_org_b=home_org_b,
+    )
+    for role in Role:
+        org = w.partner_org if role == Role.PARTNER_OPERATOR else home_org_a
+        aps = [] if role == Role.ADMIN else [ap_a]
+        w.users[role.value] = _member(f"{role.value}_a", role, org, aps)
+    w.other_director = _member("director_b", Role.DIRECTOR, home_org_b, [ap_b])
+    w.other_worker = _member("social_expert_b", Role.SOCIAL_EXPERT, home_org_b, [ap_b])
+    return w
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

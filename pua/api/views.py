@@ -1,0 +1,259 @@
+"""The API at /api/v1/: the network (programmes, territories, access points,
+organisations) and the staff (users, memberships).
+
+Each viewset reads through an ``access.visible_*`` queryset (directly or via
+a selector), authorizes with ``RulesPermission`` and writes only through the
+services, which re-check the rules and write the audit trail. Services raise
+Django's ValidationError; ``pua.api.errors`` turns it into the usual 400.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pua.accounts import services as account_services
+from pua.network import access, selectors
+from pua.network import services as network_services
+from pua.network.models import AccessPoint, Membership, Organisation, Programme, Territory
+
+from . import serializers
+from .filters import MembershipFilter, OrganisationFilter
+from .permissions import RulesPermission
+from .schema import ApiAutoSchema
+
+User = get_user_model()
+
+# Token first: DRF answers an anonymous request with 401 only when the first
+# authenticator offers a WWW-Authenticate challenge, and session auth has none.
+AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [RulesPermission]
+    schema = ApiAutoSchema()
+    model = None  # the model whose rules permissions apply
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no database
+            return self.model.objects.none()
+        return self.get_visible_queryset(self.request.user)
+
+    def get_visible_queryset(self, user):
+        raise NotImplementedError
+
+
+class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Programmes the user works in (all of them for administrators)."""
+
+    model = Programme
+    serializer_class = serializers.ProgrammeSerializer
+    search_fields = ["code", "name"]
+    ordering_fields = ["name", "code", "start_date"]
+    ordering = ["name", "id"]
+
+    def get_visible_queryset(self, user):
+        return selectors.programme_list(user=user)
+
+
+class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Territories of the user's access points, with their municipalities' ISTAT codes."""
+
+    model = Territory
+    serializer_class = serializers.TerritorySerializer
+    search_fields = ["name"]
+    ordering_fields = ["name", "region"]
+    ordering = ["region", "name", "id"]
+
+    def get_visible_queryset(self, user):
+        return access.visible_territories(user).prefetch_related("municipalities")
+
+
+class AccessPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Access points the user works at; their directors may edit the contact details."""
+
+    model = AccessPoint
+    serializer_class = serializers.AccessPointSerializer
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["name", "id"]
+
+    def get_visible_queryset(self, user):
+        return selectors.access_point_list(user=user)
+
+    def partial_update(self, request, *args, **kwargs):
+        access_point = self.get_object()
+        serializer = self.get_serializer(access_point, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        network_services.access_point_update(access_point=access_point, by=request.user, request=request,
+                                             **serializer.validated_data)
+        return Response(self.get_serializer(access_point).data)
+
+
+class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """The network's organisations. DELETE deactivates: organisations are never
+    deleted, since the history refers to them."""
+
+    model = Organisation
+    serializer_class = serializers.OrganisationSerializer
+    filterset_class = OrganisationFilter
+    search_fields = ["name", "=tax_code", "=vat_number"]
+    ordering_fields = ["name", "kind", "created_at"]
+    ordering = ["name", "id"]
+
+    def get_visible_queryset(self, user):
+        return access.visible_organisations(user).select_related("municipality").prefetch_related("access_points")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        active = values.pop("is_active", True)
+        with transaction.atomic():
+            organisation = network_services.organisation_create(by=request.user, request=request, **values)
+            if not active:
+                network_services.organisation_set_active(organisation=organisation, active=False, by=request.user,
+                                                         request=request)
+        return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        organisation = self.get_object()
+        serializer = self.get_serializer(organisation, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        active = values.pop("is_active", None)
+        # Partners may edit their own organisation but not switch it off.
+        switching = active is not None and active != organisation.is_active
+        if switching and not request.user.has_perm("network.delete_organisation", organisation):
+            raise exceptions.PermissionDenied
+        with transaction.atomic():
+            if values:
+                network_services.organisation_update(organisation=organisation, by=request.user, request=request,
+                                                     **values)
+            if active is not None:
+                network_services.organisation_set_active(organisation=organisation, active=active,
+                                                         by=request.user, request=request)
+        return Response(self.get_serializer(organisation).data)
+
+    def destroy(self, request, *args, **kwargs):
+        organisation = self.get_object()
+        network_services.organisation_set_active(organisation=organisation, active=False, by=request.user,
+                                                 request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Staff accounts, for directors (those with a membership at their access
+    points) and administrators. Users are never deleted, only deactivated."""
+
+    model = User
+    required_permission = "accounts.add_user"
+    serializer_class = serializers.UserSerializer
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering_fields = ["username", "last_name", "date_joined"]
+    ordering = ["username"]
+
+    def get_visible_queryset(self, user):
+        # Only the memberships the requester may manage: a director of A must
+        # not learn where else a colleague works.
+        memberships = (
+            access.visible_memberships(user).select_related("organisation").prefetch_related("access_points")
+        )
+        return access.visible_users(user).prefetch_related(Prefetch("memberships", queryset=memberships))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        grant = values.pop("membership")
+        with transaction.atomic():
+            new_user = account_services.user_create(by=request.user, request=request, **values)
+            network_services.membership_create(by=request.user, user=new_user, request=request, **grant)
+        return Response(self.get_serializer(self.get_queryset().get(pk=new_user.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.UserUpdateSerializer, responses=serializers.UserSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        serializer = serializers.UserUpdateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        if person.pk == request.user.pk:
+            raise exceptions.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
+        account_services.user_set_active(user=person, active=serializer.validated_data["is_active"],
+                                         by=request.user, request=request)
+        return Response(self.get_serializer(person).data)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Memberships at the requester's access points, with a role a director may grant."""
+
+    model = Membership
+    required_permission = "network.add_membership"
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = MembershipFilter
+    ordering_fields = ["created_at", "role"]
+    ordering = ["user__username", "organisation__name", "id"]
+
+    def get_visible_queryset(self, user):
+        return access.visible_memberships(user).select_related("user", "organisation").prefetch_related(
+            "access_points"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values.setdefault("access_points", [])
+        membership = network_services.membership_create(by=request.user, request=request, **values)
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.MembershipUpdateSerializer, responses=serializers.MembershipSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        serializer = serializers.MembershipUpdateSerializer(membership, data=request.data, partial=True,
+                                                            context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        network_services.membership_update(membership=membership, by=request.user, request=request,
+                                           **serializer.validated_data)
+        return Response(self.get_serializer(membership).data)
+
+
+class MeView(APIView):
+    """The signed-in user: who they are, where and as what they work."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    schema = ApiAutoSchema()
+
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request):
+        user = request.user
+        memberships = (
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .select_related("organisation")
+            .prefetch_related("access_points")
+            .order_by("organisation__name", "role")
+        )
+        data = {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "is_admin": access.grants_for(user).is_admin,
+            "memberships": memberships,
+            "permissions": {
+                "add_organisation": user.has_perm("network.add_organisation"),
+                "add_user": user.has_perm("accounts.add_user"),
+                "add_membership": user.has_perm("network.add_membership"),
+                "view_auditentry": user.has_perm("core.view_auditentry"),
+            },
+        }
+        return Response(serializers.MeSerializer(data).data)

@@ -1,0 +1,30 @@
+"""Form rendering helpers shared by every app."""
+
+
+class StyledFormMixin:
+    """Give widgets Bootstrap Italia classes and link errors to their fields
+    (``aria-describedby`` / ``aria-invalid``) for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            kind = widget.__class__.__name__
+            if kind in ("CheckboxInput",):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif kind in ("Select", "SelectMultiple"):
+                widget.attrs.setdefault("class", "form-select")
+            elif kind not in ("CheckboxSelectMultiple", "RadioSelect", "HiddenInput"):
+                widget.attrs.setdefault("class", "form-control")
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in getattr(self, "_errors", {}) or {}:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                described = attrs.get("aria-describedby", "")
+                error_id = f"id_{self.add_prefix(name)}_error"
+                attrs["aria-describedby"] = f"{described} {error_id}".strip()

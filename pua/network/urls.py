@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/active/", views.organisation_set_active, name="organisation_set_active"),
+    path("access-points/", views.access_point_list, name="access_point_list"),
+    path("access-points/<int:pk>/", views.access_point_detail, name="access_point_detail"),
+    path("access-points/switch/", views.access_point_switch, name="access_point_switch"),
+    path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<int:user_pk>/memberships/new/", views.membership_add, name="membership_add"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+]
