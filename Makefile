@@ -44,7 +44,6 @@ lint: install-dev
 
 messages: install
 	$(PY) manage.py makemessages -l it --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l it --ignore=.venv --ignore=var --ignore=staticfiles --no-obsolete
 
 clean:
 	rm -rf $(VENV) var staticfiles
