@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings
+export DEBUG ?= 1
 
 .PHONY: run test install install-dev lint migrate messages system-deps clean
 

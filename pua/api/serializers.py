@@ -4,7 +4,9 @@ Serializers describe and validate; they never save. Views hand the validated
 data to the services, which check the rules again and write the audit trail.
 Related objects a client may pick (access points, organisations, users) are
 limited to what the requesting user may see or manage, so an id outside the
-user's reach reads as "does not exist", never as "exists but forbidden".
+user's reach reads as "does not exist", never as "exists but forbidden". The
+limits are set in ``get_fields`` rather than ``__init__``: a nested serializer
+only knows the request once bound to its parent.
 """
 
 from django.contrib.auth import get_user_model
@@ -109,12 +111,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
                   "website", "access_points", "is_active", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        fields = super().get_fields()
         user = _request_user(self)
         if user is not None:
             instance = self.instance if isinstance(self.instance, Organisation) else None
-            self.fields["access_points"].child_relation.queryset = _editable_access_points(user, instance)
+            fields["access_points"].child_relation.queryset = _editable_access_points(user, instance)
+        return fields
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer):
@@ -133,12 +136,13 @@ class MembershipGrantSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["organisation", "role", "access_points"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        fields = super().get_fields()
         user = _request_user(self)
         if user is not None:
-            self.fields["organisation"].queryset = access.visible_organisations(user).filter(is_active=True)
-            self.fields["access_points"].child_relation.queryset = access.managed_access_points(user)
+            fields["organisation"].queryset = access.visible_organisations(user).filter(is_active=True)
+            fields["access_points"].child_relation.queryset = access.managed_access_points(user)
+        return fields
 
     def validate_role(self, value):
         return _check_grantable(_request_user(self), value)
@@ -150,11 +154,12 @@ class MembershipSerializer(MembershipGrantSerializer):
         fields = ["id", "user", "organisation", "role", "access_points", "is_active", "created_at"]
         read_only_fields = ["is_active", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        fields = super().get_fields()
         user = _request_user(self)
         if user is not None:
-            self.fields["user"].queryset = access.visible_users(user)
+            fields["user"].queryset = access.visible_users(user)
+        return fields
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -162,12 +167,13 @@ class MembershipUpdateSerializer(serializers.Serializer):
     access_points = _access_points_field(required=False, help_text=_("Ids of the access points."))
     is_active = serializers.BooleanField(required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        fields = super().get_fields()
         user = _request_user(self)
         if user is not None:
             instance = self.instance if isinstance(self.instance, Membership) else None
-            self.fields["access_points"].child_relation.queryset = _editable_access_points(user, instance)
+            fields["access_points"].child_relation.queryset = _editable_access_points(user, instance)
+        return fields
 
     def validate_role(self, value):
         return _check_grantable(_request_user(self), value)

@@ -6,7 +6,7 @@ Content-Security-Policy forbids inline scripts.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
@@ -16,6 +16,7 @@ from . import views
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = views.ApiRootView
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("territories", views.TerritoryViewSet, basename="territory")
 router.register("access-points", views.AccessPointViewSet, basename="accesspoint")
@@ -30,4 +31,5 @@ urlpatterns = [
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
+    re_path(r"^v1/", views.NotFoundView.as_view()),
 ]

@@ -8,11 +8,12 @@ Django's ValidationError; ``pua.api.errors`` turns it into the usual 400.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, routers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ from pua.network import services as network_services
 from pua.network.models import AccessPoint, Membership, Organisation, Programme, Territory
 
 from . import serializers
+from .errors import validation_error_from_django
 from .filters import MembershipFilter, OrganisationFilter
 from .permissions import RulesPermission
 from .schema import ApiAutoSchema
@@ -175,7 +177,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         grant = values.pop("membership")
         with transaction.atomic():
             new_user = account_services.user_create(by=request.user, request=request, **values)
-            network_services.membership_create(by=request.user, user=new_user, request=request, **grant)
+            try:
+                network_services.membership_create(by=request.user, user=new_user, request=request, **grant)
+            except DjangoValidationError as error:
+                # Report it where the client sent it; leaving the block undoes the user too.
+                raise exceptions.ValidationError({"membership": validation_error_from_django(error).detail})
         return Response(self.get_serializer(self.get_queryset().get(pk=new_user.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -257,3 +263,22 @@ class MeView(APIView):
             },
         }
         return Response(serializers.MeSerializer(data).data)
+
+
+class ApiRootView(routers.APIRootView):
+    """The list of resources at /api/v1/."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    schema = None  # not an operation of the API
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a 404 with the API's error body rather
+    than the HTML page."""
+
+    authentication_classes = []
+    permission_classes = []
+    schema = None
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound

@@ -4,10 +4,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from .assertions import assert_error, audit_entries, ids
 
 LIST_URLS = [
+    "/api/v1/",
     "/api/v1/programmes/",
     "/api/v1/territories/",
     "/api/v1/access-points/",
@@ -110,3 +112,32 @@ def test_it_answers_a_missing_object_with_the_error_body(api_as, world):
     response = api_as(world.users["director"]).get("/api/v1/organisations/999999/")
 
     assert_error(response, 404, "not_found")
+
+
+def test_it_lists_the_resources_at_the_root(api_as, world):
+    body = api_as(world.users["social_expert"]).get("/api/v1/").json()
+
+    assert set(body) == {"programmes", "territories", "access-points", "organisations", "users", "memberships"}
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_it_answers_unknown_paths_with_the_error_body(api, world, signed_in):
+    if signed_in:
+        api.force_login(world.users["director"])
+
+    response = api.post("/api/v1/nothing-here/", {}, format="json")
+
+    assert_error(response, 404, "not_found")
+    assert response["Content-Type"] == "application/json"
+
+
+def test_it_requires_the_csrf_token_for_writes_by_session(world):
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_login(world.users["director"])
+
+    response = api.patch(f"/api/v1/organisations/{world.org_a.pk}/", {"name": "X"}, format="json")
+
+    error = assert_error(response, 403, "permission_denied")
+    assert "CSRF" in error["message"]
+    world.org_a.refresh_from_db()
+    assert world.org_a.name == "Cooperativa Alfa"

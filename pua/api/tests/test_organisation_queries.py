@@ -5,9 +5,10 @@ import pytest
 from pua.network.models import Organisation
 
 URL = "/api/v1/organisations/"
-# Session, user, current access point, grants, count, page, access points of
-# the page; a little headroom for middleware. What matters is that it does not grow.
-MAX_QUERIES = 3
+# Session, user, grants, current access point, count, page, access points of
+# the page, then the session save (savepoint, update, release). What matters
+# is that it does not grow with the rows.
+MAX_QUERIES = 10
 
 
 def _bulk_organisations(count, access_points):
@@ -26,7 +27,7 @@ def test_it_lists_organisations_in_a_fixed_number_of_queries(api_as, world, djan
     _bulk_organisations(count, [world.ap_a, world.ap_b])
     api = api_as(world.users["director"])
 
-    with django_assert_max_num_queries(MAX_QUERIES) as captured:
+    with django_assert_max_num_queries(MAX_QUERIES):
         response = api.get(URL, {"page_size": 200})
 
     assert response.status_code == 200
@@ -34,7 +35,6 @@ def test_it_lists_organisations_in_a_fixed_number_of_queries(api_as, world, djan
     assert body["count"] == count + 3
     assert len(body["results"]) == min(count + 3, 200)
     assert all(row["access_points"] for row in body["results"])
-    assert len(captured.captured_queries) > 0
 
 
 def test_it_issues_the_same_queries_for_ten_and_for_a_thousand_organisations(api_as, world,
