@@ -7,10 +7,13 @@ from pathlib import Path
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[3]
+# The browser tests allow sync ORM calls next to Playwright's event loop; a
+# production process must not inherit that.
+BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _run(code: str, **env):
-    full_env = {**os.environ, **env}
+    full_env = {**BASE_ENV, **env}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=120)
 
@@ -41,7 +44,7 @@ def test_it_passes_the_deployment_checklist_in_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
+        env={**BASE_ENV, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
              "SECRET_KEY": "x7$k2!pQz9@Lm4#Rt8^Vw1&Yb6*Nc3(Hd5)Jf0_Ge-Su+Ai=Ko;Pl:Qm,Rn.To/Up",
              "ALLOWED_HOSTS": "pua.example.org"},
     )
@@ -50,7 +53,7 @@ def test_it_passes_the_deployment_checklist_in_production_settings():
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env = {k: v for k, v in BASE_ENV.items() if k != "SECRET_KEY"}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0"})
     assert result.returncode != 0

@@ -18,7 +18,7 @@ class Command(DjangoCommand):
             return super().handle(**options)
         ignore = set(options.get("ignore_patterns") or [])
         roots = [Path(p) for p in settings.LOCALE_PATHS]
-        roots += [p for p in Path(settings.BASE_DIR, "pua").glob("*/locale")]
+        roots += list(Path(settings.BASE_DIR, "pua").glob("*/locale"))
         compiled = 0
         for root in roots:
             for po_path in root.rglob("*.po"):
