@@ -199,7 +199,13 @@ def manages_user(user, other) -> bool:
     if other is None:
         return False
     aps = grants_for(user).access_point_ids(STAFF_MANAGE_ROLES)
-    return bool(aps) and Membership.objects.filter(user=other, access_points__in=aps).exists()
+    if not aps:
+        return False
+    # Someone a director could not appoint is not theirs to manage either.
+    memberships = Membership.objects.filter(user=other)
+    if memberships.exclude(role__in=DIRECTOR_GRANTABLE_ROLES).exists():
+        return False
+    return memberships.filter(access_points__in=aps).exists()
 
 
 rules.add_perm("network.view_programme", is_admin | works_in_programme)

@@ -125,3 +125,10 @@ def test_it_gives_roles_only_where_they_are_held(world):
     assert director.has_perm("network.view_organisation", world.org_b)
     assert not director.has_perm("network.change_organisation", world.org_b)
     assert director.has_perm("network.change_organisation", world.org_a)
+
+
+def test_it_keeps_directors_away_from_accounts_they_could_not_appoint(world):
+    director = world.users["director"]
+    coordinator = world.users["regional_coordinator"]
+    assert not director.has_perm("accounts.change_user", coordinator)
+    assert director.has_perm("accounts.change_user", world.users["social_expert"])
