@@ -5,12 +5,12 @@ Development (``make run``) works with no variables at all: DEBUG on, SQLite in
 DATABASE_URL; ``manage.py check --deploy`` is then clean.
 """
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.env import env_bool, env_int, env_list, env_str
@@ -21,10 +21,13 @@ VAR_DIR = Path(env_str("PUA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "development-only-key-not-for-production-use-0123456789abcdef"
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
+    # Maintenance commands (makemigrations, compilemessages) may run without
+    # one; serving is refused by config/wsgi.py and `check --deploy` fails.
+    SECRET_KEY = (
+        "development-only-key-not-for-production-use-0123456789abcdef" if DEBUG else secrets.token_urlsafe(50)
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

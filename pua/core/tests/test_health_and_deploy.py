@@ -52,9 +52,14 @@ def test_it_passes_the_deployment_checklist_in_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key():
+def test_it_refuses_to_serve_in_production_without_a_secret_key():
     env = {k: v for k, v in BASE_ENV.items() if k != "SECRET_KEY"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0"})
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0")
+    served = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env=env)
+    assert served.returncode != 0
+    assert "SECRET_KEY must be set" in served.stderr
+    checked = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120, env={**env, "ALLOWED_HOSTS": "pua.example.org"})
+    assert checked.returncode != 0
+    assert "pua.E001" in checked.stderr + checked.stdout
