@@ -3,7 +3,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings
 export DEBUG ?= 1
 
 .PHONY: run test install install-dev lint migrate messages system-deps clean
@@ -38,7 +37,7 @@ system-deps:
 
 test: install-dev system-deps
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) -m pytest
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
