@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from pua.accounts import services as account_services
 from pua.network import access, selectors
 from pua.network import services as network_services
+from pua.network.middleware import current_access_point
 from pua.network.models import AccessPoint, Membership, Organisation, Programme, Territory
 
 from . import serializers
@@ -42,6 +43,13 @@ class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [RulesPermission]
     schema = ApiAutoSchema()
     model = None  # the model whose rules permissions apply
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Session users already have it from the middleware; token users get
+        # it here, after authentication, so their audit entries are scoped too.
+        if getattr(request._request, "access_point", None) is None and request.user.is_authenticated:
+            request._request.access_point = current_access_point(request._request, request.user, remember=False)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no database

@@ -60,9 +60,11 @@ def _actor_fields(actor, request) -> dict[str, Any]:
         fields["actor_username"] = actor.get_username()
     if request is not None:
         fields["ip_address"] = request.META.get("REMOTE_ADDR") or None
-        session = getattr(request, "session", None)
-        if session is not None:
-            fields["access_point_id"] = session.get(SESSION_ACCESS_POINT_KEY)
+        access_point = getattr(request, "access_point", None)
+        if access_point is not None:
+            fields["access_point_id"] = access_point.pk
+        elif getattr(request, "session", None) is not None:
+            fields["access_point_id"] = request.session.get(SESSION_ACCESS_POINT_KEY)
     return fields
 
 

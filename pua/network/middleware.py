@@ -16,18 +16,23 @@ class CurrentAccessPointMiddleware:
         request.access_point = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            request.access_point = _resolve(request)
+            request.access_point = current_access_point(request, user, remember=True)
         return self.get_response(request)
 
 
-def _resolve(request):
-    chosen = request.session.get(SESSION_ACCESS_POINT_KEY)
-    qs = visible_access_points(request.user).select_related("territory", "programme").filter(is_active=True)
+def current_access_point(request, user, *, remember: bool):
+    """The access point ``user`` works at for this request.
+
+    API clients authenticated by token have no meaningful session; they may
+    name one with the ``X-Access-Point`` header, and nothing is remembered."""
+    qs = visible_access_points(user).select_related("territory", "programme").filter(is_active=True)
+    chosen = request.headers.get("X-Access-Point") if not remember else request.session.get(SESSION_ACCESS_POINT_KEY)
     access_point = None
-    if chosen is not None:
+    if chosen and str(chosen).isdigit():
         access_point = qs.filter(pk=chosen).first()
     if access_point is None:
         access_point = qs.order_by("name", "id").first()
+    if remember:
         new_id = access_point.pk if access_point else None
         if request.session.get(SESSION_ACCESS_POINT_KEY) != new_id:
             request.session[SESSION_ACCESS_POINT_KEY] = new_id
