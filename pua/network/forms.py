@@ -60,7 +60,10 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["access_points"].queryset = access.managed_access_points(user).order_by("name")
-        self.fields["organisation"].queryset = access.visible_organisations(user).filter(is_active=True).order_by("name")
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = (
+                access.visible_organisations(user).filter(is_active=True).order_by("name")
+            )
         roles = access.grantable_roles(user)
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
 
@@ -73,7 +76,6 @@ class MembershipEditForm(MembershipForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields.pop("organisation", None)
 
 
 class UserCreateForm(StyledFormMixin, forms.ModelForm):
@@ -88,3 +90,9 @@ class UserCreateForm(StyledFormMixin, forms.ModelForm):
 
 class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+
+
+class AccessPointForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = AccessPoint
+        fields = ["name", "address", "municipality", "email", "phone"]

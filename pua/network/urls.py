@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/<int:pk>/active/", views.organisation_set_active, name="organisation_set_active"),
     path("access-points/", views.access_point_list, name="access_point_list"),
     path("access-points/<int:pk>/", views.access_point_detail, name="access_point_detail"),
+    path("access-points/<int:pk>/edit/", views.access_point_edit, name="access_point_edit"),
     path("access-points/switch/", views.access_point_switch, name="access_point_switch"),
     path("territories/<int:pk>/", views.territory_detail, name="territory_detail"),
     path("users/", views.user_list, name="user_list"),

@@ -15,6 +15,7 @@ from pua.core.pagination import paginate
 
 from . import selectors, services
 from .forms import (
+    AccessPointForm,
     MembershipEditForm,
     MembershipForm,
     OrganisationFilterForm,
@@ -148,6 +149,23 @@ def access_point_detail(request, pk):
         "can_change": request.user.has_perm("network.change_accesspoint", access_point),
         "organisations": selectors.organisation_list(user=request.user, access_point_id=access_point.pk)[:50],
     })
+
+
+@login_required
+def access_point_edit(request, pk):
+    access_point = _found(selectors.access_point_get(user=request.user, pk=pk))
+    _require(request.user, "network.change_accesspoint", access_point)
+    form = AccessPointForm(request.POST or None, instance=access_point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_point_update(access_point=access_point, by=request.user, request=request,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Access point saved."))
+            return redirect("network:access_point_detail", pk=access_point.pk)
+    return render(request, "network/access_point_form.html", {"form": form, "access_point": access_point})
 
 
 @login_required
