@@ -8,6 +8,7 @@ Django's ValidationError; ``pua.api.errors`` turns it into the usual 400.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -57,7 +58,7 @@ class ApiViewSet(viewsets.GenericViewSet):
         return self.get_visible_queryset(self.request.user)
 
     def get_visible_queryset(self, user):
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_visible_queryset().")
 
 
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
