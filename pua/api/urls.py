@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import agreements, profile, search, views
 
 app_name = "api"
 
@@ -23,6 +23,8 @@ router.register("access-points", views.AccessPointViewSet, basename="accesspoint
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("users", views.UserViewSet, basename="user")
 router.register("memberships", views.MembershipViewSet, basename="membership")
+for area in (profile, search, agreements):
+    area.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=views.AUTHENTICATION_CLASSES,

@@ -25,7 +25,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pua.core.models import AuditEntry
 
-from .models import AccessPoint, Membership, Organisation, Programme, Role, Territory
+from .models import (
+    AccessPoint,
+    Agreement,
+    ContactPerson,
+    Membership,
+    NetworkContact,
+    Offering,
+    Organisation,
+    Programme,
+    Role,
+    Service,
+    Territory,
+)
 
 # Roles that see the network directory of their access points.
 NETWORK_VIEW_ROLES = frozenset({
@@ -35,6 +47,9 @@ NETWORK_VIEW_ROLES = frozenset({
 NETWORK_MANAGE_ROLES = frozenset({Role.DIRECTOR})
 STAFF_MANAGE_ROLES = frozenset({Role.DIRECTOR})
 AUDIT_ROLES = frozenset({Role.DIRECTOR})
+# Roles that work with people and partners day to day: they see contact
+# persons and keep the network contact log.
+OPERATOR_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR})
 # Roles a director may hand out; admins and regional coordinators are
 # appointed by an administrator.
 DIRECTOR_GRANTABLE_ROLES = frozenset(Role) - {Role.ADMIN, Role.REGIONAL_COORDINATOR}
@@ -230,6 +245,93 @@ rules.add_perm("accounts.change_user", is_admin | manages_user)
 rules.add_perm("core.view_auditentry", is_admin | _role_anywhere(AUDIT_ROLES))
 
 
+@rules.predicate
+def is_staff_member(user) -> bool:
+    g = grants_for(user)
+    return g.is_admin or bool(g.grants)
+
+
+@rules.predicate
+def directs_programme_of(user, service) -> bool:
+    """Local catalogue entries belong to a programme: its directors manage them."""
+    if service is None or service.programme_id is None:
+        return False
+    aps = grants_for(user).access_point_ids(NETWORK_MANAGE_ROLES)
+    return AccessPoint.objects.filter(id__in=aps, programme_id=service.programme_id).exists()
+
+
+def _organisation_of(obj):
+    return obj if isinstance(obj, Organisation) else getattr(obj, "organisation", None)
+
+
+@rules.predicate
+def sees_offering(user, offering) -> bool:
+    org = _organisation_of(offering)
+    return org is not None and (sees_organisation_network(user, org) or is_member_of_organisation(user, org))
+
+
+@rules.predicate
+def keeps_offering(user, offering) -> bool:
+    """Directors of the organisation's networks and the organisation's own
+    partner operators keep its sites and offerings up to date."""
+    org = _organisation_of(offering)
+    return org is not None and (manages_organisation_network(user, org) or is_partner_of_organisation(user, org))
+
+
+@rules.predicate
+def sees_contact_persons(user, organisation) -> bool:
+    org = _organisation_of(organisation)
+    if org is None:
+        return False
+    return grants_for(user).has_role_at(OPERATOR_ROLES, _ids(org, "access_points")) or is_partner_of_organisation(
+        user, org
+    )
+
+
+@rules.predicate
+def sees_agreement(user, agreement) -> bool:
+    return agreement is not None and grants_for(user).has_role_at(NETWORK_VIEW_ROLES, {agreement.access_point_id})
+
+
+@rules.predicate
+def manages_agreement(user, agreement) -> bool:
+    return agreement is not None and grants_for(user).has_role_at(NETWORK_MANAGE_ROLES, {agreement.access_point_id})
+
+
+@rules.predicate
+def sees_network_contact(user, contact) -> bool:
+    return contact is not None and grants_for(user).has_role_at(OPERATOR_ROLES, {contact.access_point_id})
+
+
+@rules.predicate
+def keeps_network_contact(user, contact) -> bool:
+    if contact is None:
+        return False
+    g = grants_for(user)
+    return g.has_role_at(NETWORK_MANAGE_ROLES, {contact.access_point_id}) or (
+        contact.operator_id == user.pk and g.has_role_at(OPERATOR_ROLES, {contact.access_point_id})
+    )
+
+
+rules.add_perm("network.view_service", is_admin | is_staff_member)
+rules.add_perm("network.add_service", is_admin | is_director)
+rules.add_perm("network.change_service", is_admin | directs_programme_of)
+rules.add_perm("network.view_offering", is_admin | sees_offering)
+rules.add_perm("network.add_offering", is_admin | is_director | _role_anywhere({Role.PARTNER_OPERATOR}))
+rules.add_perm("network.change_offering", is_admin | keeps_offering)
+rules.add_perm("network.change_site", is_admin | keeps_offering)
+rules.add_perm("network.view_contactperson", is_admin | sees_contact_persons)
+rules.add_perm("network.change_contactperson", is_admin | keeps_offering)
+rules.add_perm("network.change_networklink", is_admin | manages_organisation_network)
+rules.add_perm("network.view_agreement", is_admin | sees_agreement)
+rules.add_perm("network.add_agreement", is_admin | is_director)
+rules.add_perm("network.change_agreement", is_admin | manages_agreement)
+rules.add_perm("network.view_networkcontact", is_admin | sees_network_contact)
+rules.add_perm("network.add_networkcontact", is_admin | _role_anywhere(OPERATOR_ROLES))
+rules.add_perm("network.change_networkcontact", is_admin | keeps_network_contact)
+rules.add_perm("network.add_importjob", is_admin | is_director)
+
+
 # --- scoped querysets ---------------------------------------------------------------------
 
 def visible_programmes(user) -> QuerySet[Programme]:
@@ -305,3 +407,41 @@ def visible_audit_entries(user) -> QuerySet[AuditEntry]:
         return AuditEntry.objects.all()
     aps = g.access_point_ids(AUDIT_ROLES)
     return AuditEntry.objects.filter(access_point_id__in=aps)
+
+
+def visible_services(user) -> QuerySet[Service]:
+    """The shared catalogue plus the local entries of the user's programmes."""
+    g = grants_for(user)
+    if g.is_admin:
+        return Service.objects.all()
+    return Service.objects.filter(Q(programme__isnull=True) | Q(programme_id__in=g.scope()["programmes"]))
+
+
+def visible_offerings(user) -> QuerySet[Offering]:
+    return Offering.objects.filter(organisation__in=visible_organisations(user))
+
+
+def contact_persons_visible_to(user) -> QuerySet[ContactPerson]:
+    g = grants_for(user)
+    if g.is_admin:
+        return ContactPerson.objects.all()
+    aps = g.access_point_ids(OPERATOR_ROLES)
+    links = Organisation.access_points.through.objects.filter(
+        organisation_id=OuterRef("organisation_id"), accesspoint_id__in=aps
+    )
+    own = g.organisation_ids({Role.PARTNER_OPERATOR})
+    return ContactPerson.objects.filter(Exists(links) | Q(organisation_id__in=own))
+
+
+def visible_agreements(user) -> QuerySet[Agreement]:
+    g = grants_for(user)
+    if g.is_admin:
+        return Agreement.objects.all()
+    return Agreement.objects.filter(access_point_id__in=g.access_point_ids(NETWORK_VIEW_ROLES))
+
+
+def visible_network_contacts(user) -> QuerySet[NetworkContact]:
+    g = grants_for(user)
+    if g.is_admin:
+        return NetworkContact.objects.all()
+    return NetworkContact.objects.filter(access_point_id__in=g.access_point_ids(OPERATOR_ROLES))

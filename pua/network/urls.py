@@ -22,3 +22,14 @@ urlpatterns = [
     path("users/<int:user_pk>/memberships/new/", views.membership_add, name="membership_add"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
 ]
+
+# Feature areas of the network directory, each in its own module.
+from . import agreements_urls, contacts_urls, imports_urls, profile_urls, search_urls  # noqa: E402
+
+urlpatterns += (
+    profile_urls.urlpatterns
+    + search_urls.urlpatterns
+    + agreements_urls.urlpatterns
+    + contacts_urls.urlpatterns
+    + imports_urls.urlpatterns
+)

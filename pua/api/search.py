@@ -1,0 +1,5 @@
+"""API resources of the search area."""
+
+
+def register(router) -> None:
+    """Add this area's viewsets to the v1 router."""
