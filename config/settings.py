@@ -8,8 +8,10 @@ DATABASE_URL; ``manage.py check --deploy`` is then clean.
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "bootstrap_italia_template",
+    "leaflet",
     "axes",
     "rules",
     "django_tasks",
@@ -147,6 +150,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Marker clustering for the maps, from the xstatic package.
+STATICFILES_DIRS = [("markercluster", xstatic_markercluster.BASE_DIR)]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -187,13 +192,18 @@ if env_bool("BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
-# Content-Security-Policy: no inline scripts, no third-party origins.
+# Map tiles: any XYZ tile server (an internal one where the network is closed).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+_tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a"))) if "://" in MAP_TILE_URL else ""
+
+# Content-Security-Policy: no inline scripts; third-party origins only for map tiles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
         "font-src": [SELF, "data:"],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
