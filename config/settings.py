@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 import xstatic.pkg.leaflet_markercluster as xstatic_markercluster
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "bootstrap_italia_template",
-    "leaflet",
     "axes",
     "rules",
     "django_tasks",
@@ -150,8 +150,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Marker clustering for the maps, from the xstatic package.
-STATICFILES_DIRS = [("markercluster", xstatic_markercluster.BASE_DIR)]
+# Leaflet and its marker clustering for the maps, from xstatic packages.
+STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR), ("markercluster", xstatic_markercluster.BASE_DIR)]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
