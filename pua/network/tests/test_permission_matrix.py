@@ -132,3 +132,98 @@ def test_it_keeps_directors_away_from_accounts_they_could_not_appoint(world):
     coordinator = world.users["regional_coordinator"]
     assert not director.has_perm("accounts.change_user", coordinator)
     assert director.has_perm("accounts.change_user", world.users["social_expert"])
+
+
+# --- the network directory -------------------------------------------------------------
+
+OPERATORS = {Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR}
+
+DIRECTORY_MATRIX = [
+    ("network.view_service", "service", ALL),
+    ("network.add_service", None, D | ADMIN),
+    ("network.change_service", "local_service", D | ADMIN),
+    ("network.change_service", "service", ADMIN),
+    ("network.view_offering", "offering", NETWORK_VIEWERS),
+    ("network.view_offering", "partner_offering", ALL),
+    ("network.add_offering", None, D | ADMIN | {Role.PARTNER_OPERATOR}),
+    ("network.change_offering", "offering", D | ADMIN),
+    ("network.change_offering", "partner_offering", D | ADMIN | {Role.PARTNER_OPERATOR}),
+    ("network.change_site", "partner_offering", D | ADMIN | {Role.PARTNER_OPERATOR}),
+    ("network.view_contactperson", "organisation", OPERATORS | ADMIN),
+    ("network.view_contactperson", "partner_org", OPERATORS | ADMIN | {Role.PARTNER_OPERATOR}),
+    ("network.change_networklink", "organisation", D | ADMIN),
+    ("network.view_agreement", "agreement", NETWORK_VIEWERS),
+    ("network.add_agreement", None, D | ADMIN),
+    ("network.change_agreement", "agreement", D | ADMIN),
+    ("network.view_networkcontact", "contact", OPERATORS | ADMIN),
+    ("network.add_networkcontact", None, OPERATORS | ADMIN),
+    ("network.change_networkcontact", "contact", D | ADMIN),
+    ("network.add_importjob", None, D | ADMIN),
+]
+
+
+def _directory_objects(world, side):
+    from django.utils import timezone
+
+    from pua.network.models import Agreement, NetworkContact, Offering, Service
+
+    ap = world.ap_a if side == "a" else world.ap_b
+    org = world.org_a if side == "a" else world.org_b
+    partner = world.partner_org if side == "a" else world.org_b
+    shared = Service.objects.get(code="F2.4.c", programme=None)
+    local = Service.objects.create(code=f"L.{side}", programme=ap.programme, level="service", label_it="Locale",
+                                   label_en="Local", sort_key=f"L.{side}", is_local=True)
+    now = timezone.now()
+    agreement = Agreement.objects.create(access_point=ap, kind="protocol", subject="Protocollo")
+    contact = NetworkContact.objects.create(access_point=ap, date=now.date(), organisation=org,
+                                            actor_type="local_business", channel="visit", purpose="Visita",
+                                            operator=world.other_director)
+    return {
+        "service": shared,
+        "local_service": local,
+        "offering": Offering.objects.create(organisation=org, service=shared, last_confirmed_at=now),
+        "partner_offering": Offering.objects.create(organisation=partner, service=shared, last_confirmed_at=now),
+        "organisation": org,
+        "partner_org": partner,
+        "agreement": agreement,
+        "contact": contact,
+    }
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_it_grants_exactly_the_directory_matrix_on_own_access_point(world, role):
+    user = world.users[role.value]
+    objects = _directory_objects(world, "a")
+    mismatches = [
+        (perm, key, role in allowed)
+        for perm, key, allowed in DIRECTORY_MATRIX
+        if user.has_perm(perm, objects[key] if key else None) != (role in allowed)
+    ]
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN], ids=lambda r: r.value)
+def test_it_refuses_the_directory_of_another_access_point(world, role):
+    user = world.users[role.value]
+    objects = _directory_objects(world, "b")
+    granted = [
+        (perm, key)
+        for perm, key, _allowed in DIRECTORY_MATRIX
+        if key and key != "service" and user.has_perm(perm, objects[key])
+    ]
+    assert granted == []
+    assert not access.visible_offerings(user).filter(organisation=world.org_b).exists()
+    assert not access.visible_agreements(user).filter(access_point=world.ap_b).exists()
+    assert not access.visible_network_contacts(user).filter(access_point=world.ap_b).exists()
+    assert not access.visible_services(user).filter(programme=world.ap_b.programme).exists()
+
+
+def test_it_lets_an_operator_change_only_their_own_network_contacts(world):
+    from django.utils import timezone
+
+    from pua.network.models import NetworkContact
+
+    mine = NetworkContact.objects.create(access_point=world.ap_a, date=timezone.now().date(), actor_type="third_sector",
+                                         channel="phone", purpose="Telefonata", operator=world.users["labour_expert"])
+    assert world.users["labour_expert"].has_perm("network.change_networkcontact", mine)
+    assert not world.users["social_expert"].has_perm("network.change_networkcontact", mine)
