@@ -88,6 +88,11 @@ class Grants:
     def has_role(self, roles) -> bool:
         return any(g.role in roles for g in self.grants)
 
+    @property
+    def is_partner_only(self) -> bool:
+        """Partner operators and nothing else: they see only their own organisation."""
+        return not self.is_admin and self.roles() == {Role.PARTNER_OPERATOR}
+
     def scope(self) -> dict:
         """Programme and territory ids of the user's access points."""
         if self._scope is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import F, FloatField, Value
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 EARTH_RADIUS_KM = 6371.0088
@@ -46,4 +46,7 @@ def distance_km_expression(latitude: float, longitude: float, lat_field="latitud
     cos_angle = Sin(lat0) * Sin(lat) + Cos(lat0) * Cos(lat) * Cos(Radians(F(lon_field) - lon0))
     # Clamp against rounding just outside [-1, 1] before ACOS.
     clamped = Greatest(Least(cos_angle, Value(1.0)), Value(-1.0))
-    return ACos(clamped) * Value(EARTH_RADIUS_KM)
+    # GREATEST/LEAST skip NULLs on PostgreSQL: rows without a point must
+    # stay NULL, not become 0 km.
+    known = Q(**{f"{lat_field}__isnull": False, f"{lon_field}__isnull": False})
+    return Case(When(known, then=ACos(clamped) * Value(EARTH_RADIUS_KM)), default=None, output_field=FloatField())

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from pua.accounts import services as account_services
 from pua.core.audit import SESSION_ACCESS_POINT_KEY
 from pua.core.pagination import paginate
 
-from . import selectors, services
+from . import agreements_selectors, contacts_selectors, profile_selectors, selectors, services
 from .forms import (
     AccessPointForm,
     MembershipEditForm,
@@ -43,7 +44,13 @@ def _apply_errors(form, error: ValidationError):
 
 @login_required
 def home(request):
-    return render(request, "network/home.html", selectors.home_summary(user=request.user))
+    context = selectors.home_summary(user=request.user)
+    # Alerts, each a bounded query: agreements about to end, my follow-ups due.
+    context["agreements_expiring"] = agreements_selectors.agreements_expiring(user=request.user)
+    context["agreement_alert_days"] = agreements_selectors.expiry_alert_days()
+    context["follow_ups_due"] = contacts_selectors.follow_ups_due(user=request.user)
+    context["today"] = timezone.localdate()
+    return render(request, "network/home.html", context)
 
 
 @require_POST
@@ -80,10 +87,16 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, pk):
     organisation = _found(selectors.organisation_get(user=request.user, pk=pk))
+    user = request.user
     return render(request, "network/organisation_detail.html", {
         "organisation": organisation,
-        "can_change": request.user.has_perm("network.change_organisation", organisation),
-        "can_deactivate": request.user.has_perm("network.delete_organisation", organisation),
+        "can_change": user.has_perm("network.change_organisation", organisation),
+        "can_deactivate": user.has_perm("network.delete_organisation", organisation),
+        "can_change_sites": user.has_perm("network.change_site", organisation),
+        "can_change_contacts": user.has_perm("network.change_contactperson", organisation),
+        "can_add_offering": user.has_perm("network.add_offering")
+        and user.has_perm("network.change_offering", organisation),
+        "profile": profile_selectors.organisation_profile(user=user, organisation=organisation),
     })
 
 

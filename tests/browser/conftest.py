@@ -27,3 +27,17 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Browser tests run against a live server, so the database is flushed
+    after each test, reference data loaded by migrations included: put it
+    back before each test."""
+    from django.apps import apps
+
+    from pua.network.models import Municipality
+    from pua.network.reference import load_reference_data
+
+    if not Municipality.objects.exists():
+        load_reference_data(apps)

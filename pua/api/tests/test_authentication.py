@@ -117,7 +117,12 @@ def test_it_answers_a_missing_object_with_the_error_body(api_as, world):
 def test_it_lists_the_resources_at_the_root(api_as, world):
     body = api_as(world.users["social_expert"]).get("/api/v1/").json()
 
-    assert set(body) == {"programmes", "territories", "access-points", "organisations", "users", "memberships"}
+    assert set(body) == {
+        "programmes", "territories", "access-points", "organisations", "users", "memberships",
+        "services", "offerings", "sites", "contact-persons",
+        "offering-search", "geojson/offerings", "geojson/organisations",
+        "agreements", "network-contacts",
+    }
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

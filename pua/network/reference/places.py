@@ -6,6 +6,7 @@ own gets its province's centre, flagged as approximate."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import unicodedata
 from collections import defaultdict
@@ -80,7 +81,12 @@ def _read_points() -> dict[tuple[str, str], tuple[float, float]]:
 
 def municipalities() -> list[dict]:
     """Every current municipality with ``latitude``, ``longitude`` and
-    ``coordinates_approximate``."""
+    ``coordinates_approximate`` (fresh dicts on every call)."""
+    return [dict(item) for item in _municipalities()]
+
+
+@functools.cache
+def _municipalities() -> tuple[dict, ...]:
     istat = _read_istat()
     points = _read_points()
     by_province: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -100,4 +106,4 @@ def municipalities() -> list[dict]:
         else:
             item["latitude"] = item["longitude"] = None
         item["coordinates_approximate"] = True
-    return istat
+    return tuple(istat)

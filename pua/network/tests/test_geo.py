@@ -27,3 +27,9 @@ def test_it_ships_coordinates_for_every_municipality(db):
     assert not Municipality.objects.filter(latitude__isnull=True).exists()
     exact = Municipality.objects.filter(coordinates_approximate=False).count()
     assert exact / Municipality.objects.count() > 0.9
+
+
+def test_it_leaves_the_distance_unknown_for_rows_without_a_point(db):
+    Municipality.objects.create(istat_code="999999", name="Senza punto", province="XX", region="Nessuna")
+    row = Municipality.objects.filter(istat_code="999999").annotate(km=distance_km_expression(45.0, 10.0)).get()
+    assert row.km is None

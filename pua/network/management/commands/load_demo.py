@@ -21,7 +21,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded: {result.municipalities} municipalities, {result.programmes} programmes, "
             f"{result.territories} territories, {result.access_points} access points, "
-            f"{result.organisations} organisations."
+            f"{result.organisations} organisations, {result.network_links} network links, {result.sites} sites, "
+            f"{result.offerings} offerings, {result.contact_persons} contact persons, {result.agreements} agreements, "
+            f"{result.network_contacts} network contacts."
         ))
         if not with_users:
             self.stdout.write("Demo users are only created with DEBUG on.")
