@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
 from pua.core.models import AuditAction
 
+from . import geo
 from .access import DIRECTOR_GRANTABLE_ROLES, NETWORK_MANAGE_ROLES, forget_grants, grants_for
-from .models import AccessPoint, Membership, Organisation
+from .models import AccessPoint, Membership, Offering, Organisation
 
 ORGANISATION_FIELDS = [
     "name", "kind", "tax_code", "vat_number", "municipality", "address", "email", "phone", "website",
@@ -80,9 +81,19 @@ def organisation_update(*, organisation: Organisation, by, access_points=None, r
         organisation.access_points.set(access_points)
         after["access_points"] = sorted(wanted)
     changes = diff(before, after)
+    if "municipality" in changes:
+        _relocate_offerings_without_site(organisation)
     if changes:
         audit_change(action=AuditAction.UPDATE, actor=by, obj=organisation, changes=changes, request=request)
     return organisation
+
+
+def _relocate_offerings_without_site(organisation: Organisation) -> None:
+    """Offerings with no site are placed at the organisation's municipality."""
+    offerings = list(organisation.offerings.filter(site__isnull=True))
+    for offering in offerings:
+        offering.latitude, offering.longitude, offering.municipality = geo.offering_point(organisation=organisation)
+    Offering.objects.bulk_update(offerings, ["latitude", "longitude", "municipality"])
 
 
 @transaction.atomic

@@ -138,3 +138,22 @@ def test_it_pages_long_lists(world, login):
     client = login(world.users["director"])
     page2 = client.get(reverse("network:organisation_list"), {"q": "Zeta", "page": 2})
     assert [o.name for o in page2.context["page"].object_list] == [f"Zeta {i:02d}" for i in range(25, 30)]
+
+
+def test_it_moves_offerings_without_a_site_when_the_organisation_moves(world, login):
+    from django.utils import timezone
+
+    from pua.network.models import Municipality, Offering, Service
+
+    frosinone = Municipality.objects.get(istat_code="060038")
+    offering = Offering.objects.create(organisation=world.org_a, service=Service.objects.get(code="F2.4.c"),
+                                       last_confirmed_at=timezone.now())
+    client = login(world.users["director"])
+    response = client.post(reverse("network:organisation_edit", args=[world.org_a.pk]), {
+        "name": "Cooperativa Alfa", "kind": "social_coop_b", "municipality": frosinone.pk,
+        "access_points": [world.ap_a.pk],
+    })
+    assert response.status_code == 302
+    offering.refresh_from_db()
+    assert (offering.municipality, offering.latitude, offering.longitude) == (
+        frosinone, frosinone.latitude, frosinone.longitude)
