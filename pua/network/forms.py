@@ -6,6 +6,7 @@ from pua.core.forms import StyledFormMixin
 
 from . import access
 from .models import AccessPoint, Membership, Organisation, OrganisationKind, Role
+from .profile_forms import MunicipalityField
 
 
 class OrganisationFilterForm(StyledFormMixin, forms.Form):
@@ -23,6 +24,8 @@ class OrganisationFilterForm(StyledFormMixin, forms.Form):
 
 
 class OrganisationForm(StyledFormMixin, forms.ModelForm):
+    municipality = MunicipalityField(label=_("Municipality"), required=False,
+                                     help_text=_("ISTAT code or name with the province, e.g. Cremona (CR)."))
     access_points = forms.ModelMultipleChoiceField(
         label=_("Network of"), queryset=AccessPoint.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("The access points whose network this organisation belongs to."),
@@ -35,6 +38,8 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         manageable = access.managed_access_points(user)
+        if self.instance.pk and self.instance.municipality_id:
+            self.initial["municipality"] = str(self.instance.municipality)
         if self.instance.pk:
             # Keep links the editor cannot change visible and selected.
             current = self.instance.access_points.all()
@@ -93,6 +98,14 @@ class UserFilterForm(StyledFormMixin, forms.Form):
 
 
 class AccessPointForm(StyledFormMixin, forms.ModelForm):
+    municipality = MunicipalityField(label=_("Municipality"), required=False,
+                                     help_text=_("ISTAT code or name with the province, e.g. Cremona (CR)."))
+
     class Meta:
         model = AccessPoint
         fields = ["name", "address", "municipality", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.municipality_id:
+            self.initial["municipality"] = str(self.instance.municipality)

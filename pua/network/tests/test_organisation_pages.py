@@ -150,7 +150,7 @@ def test_it_moves_offerings_without_a_site_when_the_organisation_moves(world, lo
                                        last_confirmed_at=timezone.now())
     client = login(world.users["director"])
     response = client.post(reverse("network:organisation_edit", args=[world.org_a.pk]), {
-        "name": "Cooperativa Alfa", "kind": "social_coop_b", "municipality": frosinone.pk,
+        "name": "Cooperativa Alfa", "kind": "social_coop_b", "municipality": "060038",
         "access_points": [world.ap_a.pk],
     })
     assert response.status_code == 302
