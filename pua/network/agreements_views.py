@@ -8,23 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pua.core.pagination import paginate
+from pua.core.shortcuts import found as _found
+from pua.core.shortcuts import show_errors as _apply_errors
 
 from . import agreements_selectors as selectors
 from . import agreements_services as services
 from . import documents
 from .agreements_forms import AgreementFilterForm, AgreementForm
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _apply_errors(form, error: ValidationError):
-    """Show a service's errors on the form, keeping their codes."""
-    for field, errors in error.update_error_dict({}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _document_name(agreement) -> str:

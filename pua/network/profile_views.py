@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pua.core.pagination import paginate
+from pua.core.shortcuts import found as _found
+from pua.core.shortcuts import require_perm as _require
+from pua.core.shortcuts import show_errors as _apply_errors
 
 from . import profile_selectors as selectors
 from . import profile_services as services
@@ -30,25 +33,6 @@ from .profile_forms import (
     SiteForm,
 )
 from .selectors import organisation_get
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _apply_errors(form, error: ValidationError):
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _organisation(request, pk):

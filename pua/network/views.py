@@ -13,6 +13,9 @@ from django.views.decorators.http import require_POST
 from pua.accounts import services as account_services
 from pua.core.audit import SESSION_ACCESS_POINT_KEY
 from pua.core.pagination import paginate
+from pua.core.shortcuts import found as _found
+from pua.core.shortcuts import require_perm as _require
+from pua.core.shortcuts import show_errors as _apply_errors
 
 from . import agreements_selectors, contacts_selectors, profile_selectors, selectors, services
 from .forms import (
@@ -24,22 +27,6 @@ from .forms import (
     UserCreateForm,
     UserFilterForm,
 )
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _apply_errors(form, error: ValidationError):
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required

@@ -1,0 +1,24 @@
+"""The three steps every HTML view repeats: 404 for what the user may not see,
+403 for what they may see but not do, and a service's errors back on the form."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+
+def found(obj):
+    """The object, or 404: an object outside the user's reach looks missing."""
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def show_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, field by field,
+    keeping error codes; errors of fields the form lacks go to the top."""
+    for field, errors in error.update_error_dict({}).items():
+        form.add_error(field if field in form.fields else None, errors)
