@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "pua.core",
     "pua.accounts",
     "pua.network",
+    "pua.people",
     "pua.governance",
     "pua.api",
 ]
