@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("pua.accounts.urls")),
     path("network/", include("pua.network.urls")),
+    path("people/", include("pua.people.urls")),
     path("audit/", include("pua.governance.urls")),
     path("api/", include("pua.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,111 @@
+"""HTML pages of the people served: list, detail (audited), registration
+with a duplicate check. Names show only where the user may see identities."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from pua.core.audit import audit_read
+from pua.core.pagination import paginate
+from pua.core.shortcuts import require_perm, show_errors
+
+from . import selectors, services
+from .access import visible_persons
+from .duplicates import find_duplicates
+from .forms import PersonFilterForm, PersonForm, country_name
+
+PERMIT_WARNING_DAYS = 60
+
+
+def _identity_by_access_point(user, persons) -> dict[int, bool]:
+    """One permission check per access point, not per row."""
+    decided: dict[int, bool] = {}
+    for person in persons:
+        if person.access_point_id not in decided:
+            decided[person.access_point_id] = user.has_perm("people.view_person_identity", person.access_point)
+    return decided
+
+
+@login_required
+def person_list(request):
+    # "add anywhere" is held by exactly the roles that work with people.
+    require_perm(request.user, "people.add_person")
+    form = PersonFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    persons = selectors.person_list(
+        request.user,
+        q=filters.get("q", ""),
+        legal_status=filters.get("legal_status", ""),
+        employment_situation=filters.get("employment_situation", ""),
+        target_group=filters.get("target_group"),
+    )
+    page = paginate(request, persons)
+    identity = _identity_by_access_point(request.user, page.object_list)
+    rows = [(person, identity[person.access_point_id]) for person in page.object_list]
+    context = {
+        "form": form, "page": page, "rows": rows, "shows_names": any(identity.values()),
+        "can_add": bool(request.access_point) and request.user.has_perm("people.add_person", request.access_point),
+    }
+    template = "people/person_list.html"
+    if request.htmx and request.htmx.target == "person-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request, pk):
+    person = selectors.person_get(request.user, pk)
+    audit_read(actor=request.user, obj=person, request=request)
+    permits = list(person.permits.all())
+    current_permit = next((p for p in permits if p.is_current), None)
+    today = timezone.localdate()
+    expiring = bool(current_permit and current_permit.expires_on
+                    and current_permit.expires_on <= today + datetime.timedelta(days=PERMIT_WARNING_DAYS))
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "shows_identity": request.user.has_perm("people.view_person_identity", person),
+        "birth_country": country_name(person.birth_country) if person.birth_country else "",
+        "citizenships": [country_name(c.country) for c in person.citizenships.all()],
+        "current_permit": current_permit,
+        "permit_expiring": expiring,
+        "permit_expired": bool(expiring and current_permit.expires_on < today),
+    })
+
+
+def _candidates(user, candidates):
+    return [
+        {"person": person, "score": score, "reasons": reasons,
+         "shows_identity": user.has_perm("people.view_person_identity", person)}
+        for person, score, reasons in candidates
+    ]
+
+
+@login_required
+def person_create(request):
+    user = request.user
+    require_perm(user, "people.add_person")
+    access_point = request.access_point
+    if access_point is None or not user.has_perm("people.add_person", access_point):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm_new") != "1":
+            candidates = _candidates(user, find_duplicates(form.duplicate_candidate(), visible_persons(user)))
+        if not candidates:
+            data = dict(form.cleaned_data)
+            related = {k: data.pop(k) for k in ("aliases", "citizenships", "target_groups")}
+            try:
+                person = services.person_create(by=user, access_point=access_point, request=request, **related, **data)
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                return redirect("people:person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {
+        "form": form, "candidates": candidates, "access_point": access_point,
+    })
