@@ -1,6 +1,7 @@
 """The three steps every HTML view repeats: 404 for what the user may not see,
 403 for what they may see but not do, and a service's errors back on the form."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -22,3 +23,18 @@ def show_errors(form, error: ValidationError) -> None:
     keeping error codes; errors of fields the form lacks go to the top."""
     for field, errors in error.update_error_dict({}).items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def save_form(request, form, write, success_message):
+    """Run a service on a valid form: ``write(form.cleaned_data)``.
+
+    On success add ``success_message`` and return the service's result (or
+    True when it returns nothing); when the service refuses the data, put its
+    errors on the form and return None, so the view renders the form again."""
+    try:
+        result = write(form.cleaned_data)
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+    messages.success(request, success_message)
+    return True if result is None else result

@@ -1,15 +1,14 @@
 """HTML views of agreements: list, detail, create, edit and the signed document."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found as _found
-from pua.core.shortcuts import show_errors as _apply_errors
+from pua.core.shortcuts import save_form
 
 from . import agreements_selectors as selectors
 from . import agreements_services as services
@@ -65,13 +64,13 @@ def agreement_create(request):
         raise PermissionDenied
     form = AgreementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(by=request.user, access_point=request.access_point,
-                                                  request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Agreement created."))
+        agreement = save_form(
+            request, form,
+            lambda data: services.agreement_create(by=request.user, access_point=request.access_point, request=request,
+                **data),
+            _("Agreement created."),
+        )
+        if agreement:
             return redirect("network:agreement_detail", pk=agreement.pk)
     return render(request, "network/agreements/agreement_form.html", {"form": form})
 
@@ -84,12 +83,12 @@ def agreement_edit(request, pk):
     document_name = _document_name(agreement)  # as stored, whatever the post brings
     form = AgreementForm(request.POST or None, request.FILES or None, instance=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(agreement=agreement, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Agreement saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.agreement_update(agreement=agreement, by=request.user, request=request, **data),
+            _("Agreement saved."),
+        )
+        if saved:
             return redirect("network:agreement_detail", pk=agreement.pk)
     return render(request, "network/agreements/agreement_form.html", {
         "form": form, "agreement": agreement, "document_name": document_name,

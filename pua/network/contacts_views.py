@@ -1,14 +1,13 @@
 """HTML views of the network contact log: summary and list, log, detail, edit."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found as _found
-from pua.core.shortcuts import show_errors as _apply_errors
+from pua.core.shortcuts import save_form
 
 from . import contacts_selectors as selectors
 from . import contacts_services as services
@@ -54,13 +53,13 @@ def network_contact_create(request):
         raise PermissionDenied
     form = NetworkContactForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.network_contact_create(by=request.user, access_point=request.access_point,
-                                                      request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Contact logged."))
+        contact = save_form(
+            request, form,
+            lambda data: services.network_contact_create(by=request.user, access_point=request.access_point,
+                request=request, **data),
+            _("Contact logged."),
+        )
+        if contact:
             return redirect("network:network_contact_detail", pk=contact.pk)
     return render(request, "network/contacts/contact_form.html", {"form": form})
 
@@ -81,11 +80,11 @@ def network_contact_edit(request, pk):
         raise PermissionDenied
     form = NetworkContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.network_contact_update(contact=contact, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Contact saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.network_contact_update(contact=contact, by=request.user, request=request, **data),
+            _("Contact saved."),
+        )
+        if saved:
             return redirect("network:network_contact_detail", pk=contact.pk)
     return render(request, "network/contacts/contact_form.html", {"form": form, "contact": contact})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found as _found
 from pua.core.shortcuts import require_perm as _require
+from pua.core.shortcuts import save_form
 from pua.core.shortcuts import show_errors as _apply_errors
 
 from . import profile_selectors as selectors
@@ -139,13 +140,13 @@ def organisation_profile_edit(request, pk):
     _require(request.user, "network.change_organisation", organisation)
     form = OrganisationProfileForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_profile_update(organisation=organisation, by=request.user, request=request,
-                                                 **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Profile saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.organisation_profile_update(organisation=organisation, by=request.user,
+                request=request, **data),
+            _("Profile saved."),
+        )
+        if saved:
             return redirect("network:organisation_detail", pk=organisation.pk)
     return render(request, "network/profile/profile_form.html", {"form": form, "organisation": organisation})
 
@@ -167,12 +168,12 @@ def site_create(request, pk):
     _require(request.user, "network.change_site", organisation)
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.site_create(organisation=organisation, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Site added."))
+        saved = save_form(
+            request, form,
+            lambda data: services.site_create(organisation=organisation, by=request.user, request=request, **data),
+            _("Site added."),
+        )
+        if saved:
             return redirect("network:organisation_detail", pk=organisation.pk)
     return render(request, "network/profile/site_form.html", {"form": form, "organisation": organisation})
 
@@ -183,12 +184,12 @@ def site_edit(request, pk):
     _require(request.user, "network.change_site", site)
     form = SiteForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(site=site, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Site saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.site_update(site=site, by=request.user, request=request, **data),
+            _("Site saved."),
+        )
+        if saved:
             return redirect("network:organisation_detail", pk=site.organisation_id)
     return render(request, "network/profile/site_form.html",
                   {"form": form, "organisation": site.organisation, "site": site})
@@ -265,12 +266,12 @@ def network_link_edit(request, pk):
     _require(request.user, "network.change_networklink", link.organisation)
     form = NetworkLinkForm(request.POST or None, instance=link)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.network_link_update(link=link, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Network relation saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.network_link_update(link=link, by=request.user, request=request, **data),
+            _("Network relation saved."),
+        )
+        if saved:
             return redirect("network:organisation_detail", pk=link.organisation_id)
     return render(request, "network/profile/network_link_form.html", {"form": form, "link": link})
 
@@ -320,13 +321,12 @@ def offering_create(request, pk):
     _require(request.user, "network.change_offering", organisation)
     form = OfferingForm(request.POST or None, user=request.user, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            offering = services.offering_create(organisation=organisation, by=request.user, request=request,
-                                                **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Offering added."))
+        offering = save_form(
+            request, form,
+            lambda data: services.offering_create(organisation=organisation, by=request.user, request=request, **data),
+            _("Offering added."),
+        )
+        if offering:
             return redirect("network:offering_detail", pk=offering.pk)
     return render(request, "network/profile/offering_form.html", {"form": form, "organisation": organisation})
 
@@ -343,12 +343,12 @@ def offering_edit(request, pk):
     form = OfferingForm(request.POST or None, instance=offering, user=request.user,
                         organisation=offering.organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.offering_update(offering=offering, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Offering saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.offering_update(offering=offering, by=request.user, request=request, **data),
+            _("Offering saved."),
+        )
+        if saved:
             return redirect("network:offering_detail", pk=offering.pk)
     return render(request, "network/profile/offering_form.html",
                   {"form": form, "organisation": offering.organisation, "offering": offering})

@@ -15,6 +15,7 @@ from pua.core.audit import SESSION_ACCESS_POINT_KEY
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found as _found
 from pua.core.shortcuts import require_perm as _require
+from pua.core.shortcuts import save_form
 from pua.core.shortcuts import show_errors as _apply_errors
 
 from . import agreements_selectors, contacts_selectors, profile_selectors, selectors, services
@@ -157,13 +158,13 @@ def access_point_edit(request, pk):
     _require(request.user, "network.change_accesspoint", access_point)
     form = AccessPointForm(request.POST or None, instance=access_point)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.access_point_update(access_point=access_point, by=request.user, request=request,
-                                         **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Access point saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.access_point_update(access_point=access_point, by=request.user, request=request,
+                **data),
+            _("Access point saved."),
+        )
+        if saved:
             return redirect("network:access_point_detail", pk=access_point.pk)
     return render(request, "network/access_point_form.html", {"form": form, "access_point": access_point})
 
@@ -228,12 +229,12 @@ def membership_add(request, user_pk):
     _require(request.user, "network.add_membership")
     form = MembershipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_create(by=request.user, user=person, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Membership added."))
+        saved = save_form(
+            request, form,
+            lambda data: services.membership_create(by=request.user, user=person, request=request, **data),
+            _("Membership added."),
+        )
+        if saved:
             return redirect("network:user_detail", pk=person.pk)
     return render(request, "network/membership_form.html", {"form": form, "staff_user": person})
 
@@ -245,12 +246,12 @@ def membership_edit(request, pk):
     form = MembershipEditForm(request.POST or None, instance=membership, user=request.user,
                               initial={"access_points": list(membership.access_points.all())})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(membership=membership, by=request.user, request=request, **form.cleaned_data)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Membership saved."))
+        saved = save_form(
+            request, form,
+            lambda data: services.membership_update(membership=membership, by=request.user, request=request, **data),
+            _("Membership saved."),
+        )
+        if saved:
             return redirect("network:user_detail", pk=membership.user_id)
     return render(request, "network/membership_form.html", {"form": form, "staff_user": membership.user,
                                                            "membership": membership})

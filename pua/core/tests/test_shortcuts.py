@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from pua.core.shortcuts import found, require_perm, show_errors
+from pua.core.shortcuts import found, require_perm, save_form, show_errors
 
 
 class _Form(forms.Form):
@@ -29,3 +29,33 @@ def test_it_puts_service_errors_on_the_form_fields_or_on_top():
     show_errors(form, ValidationError("General."))
     assert form.errors["name"] == ["Taken."]
     assert form.non_field_errors() == ["Wrong.", "General."]
+
+
+def test_it_saves_through_the_service_and_reports_success(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    form = _Form({"name": "x"})
+    assert form.is_valid()
+    assert save_form(request, form, lambda data: data["name"].upper(), "Saved.") == "X"
+    assert save_form(request, form, lambda data: None, "Saved.") is True
+    assert [m.message for m in request._messages] == ["Saved.", "Saved."]
+
+
+def test_it_keeps_the_form_when_the_service_refuses(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    form = _Form({"name": "x"})
+    assert form.is_valid()
+
+    def refuse(data):
+        raise ValidationError({"name": "Taken."})
+
+    assert save_form(request, form, refuse, "Saved.") is None
+    assert form.errors["name"] == ["Taken."]
+    assert list(request._messages) == []
