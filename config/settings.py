@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pua.accounts",
     "pua.network",
     "pua.people",
+    "pua.cases",
     "pua.governance",
     "pua.api",
 ]

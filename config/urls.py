@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("pua.accounts.urls")),
     path("network/", include("pua.network.urls")),
     path("people/", include("pua.people.urls")),
+    path("cases/", include("pua.cases.urls")),
     path("audit/", include("pua.governance.urls")),
     path("api/", include("pua.api.urls")),
     path("admin/", admin.site.urls),

@@ -135,6 +135,11 @@ class Person(models.Model):
     target_groups = models.ManyToManyField("network.TargetGroup", blank=True, related_name="persons",
                                            verbose_name=_("target groups"))
     household_notes = models.TextField(_("household notes"), blank=True)
+    # Set when a director merges this record into another: the record stays,
+    # read-only, so that links and the audit trail keep pointing somewhere.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_records", verbose_name=_("merged into"))
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

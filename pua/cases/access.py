@@ -1,0 +1,315 @@
+"""Who sees and changes the case journey.
+
+Staff of the access point
+    Director, social and labour experts and outreach operators
+    (``people.access.PERSON_ROLES``) see the contacts, cases, referrals and
+    tasks of their access points. Cases themselves (team, intake, plan,
+    interventions, closure) are changed by the director and the two experts
+    (``CASE_ROLES``); outreach operators record contacts, consents and
+    interventions' companion notes only through contacts. Eligibility
+    criteria, privacy notices and merging persons are for the director.
+
+Restricted notes
+    Notes and interventions marked *restricted* are for the case team (its
+    active members) and the director of the access point; never partners.
+
+Partner operators
+    A partner operator of organisation X sees a person, through the shared
+    views only, when X has an active referral (waiting or accepted) or an
+    active plan action (planned or in progress) for that person **and** the
+    person's consent to share with X has not been withdrawn; always within
+    the access points of the partner's membership. They see the referrals
+    made to or by X and the plan actions X provides, never restricted notes,
+    other partners' data, documents or identity fields. They answer
+    referrals made to X, report back on them and update their own actions.
+
+Board members, regional coordinators and administrators see no person,
+contact or case.
+
+Every check exists twice, as a ``rules`` permission for one object and as a
+``visible_*`` / ``shared_*`` queryset for lists, so that scoping is one line
+and one query.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from pua.network.access import grants_for
+from pua.network.models import AccessPoint, Role
+from pua.people.access import PERSON_ROLES
+from pua.people.models import Person
+
+from .models import (
+    ACTIVE_ACTION_STATUSES,
+    ACTIVE_REFERRAL_STATUSES,
+    Case,
+    CaseDocument,
+    CaseNote,
+    CaseTeamMember,
+    Consent,
+    ConsentPurpose,
+    Contact,
+    EligibilityCriterion,
+    Intervention,
+    Plan,
+    PlanAction,
+    PlanReview,
+    PrivacyNotice,
+    Referral,
+    ReferralDirection,
+    Task,
+)
+
+CASE_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT})
+DIRECTOR_ROLES = frozenset({Role.DIRECTOR})
+PARTNER_ROLES = frozenset({Role.PARTNER_OPERATOR})
+
+
+# --- where an object belongs ---------------------------------------------------------
+
+def access_point_id_of(obj) -> int | None:
+    """The access point an object of this area belongs to."""
+    if obj is None:
+        return None
+    if isinstance(obj, AccessPoint):
+        return obj.pk
+    if isinstance(obj, (Person, Contact, Case, Referral, Task, EligibilityCriterion, PrivacyNotice)):
+        return obj.access_point_id
+    if isinstance(obj, (CaseNote, Intervention, Plan, CaseTeamMember)):
+        return obj.case.access_point_id
+    if isinstance(obj, (PlanAction, PlanReview)):
+        return obj.plan.case.access_point_id
+    if isinstance(obj, (Consent, CaseDocument)):
+        return obj.person.access_point_id
+    return None
+
+
+def _has_role_at(user, roles, obj) -> bool:
+    ap = access_point_id_of(obj)
+    return ap is not None and grants_for(user).has_role_at(roles, {ap})
+
+
+def _person_of(obj) -> Person | None:
+    if isinstance(obj, Person):
+        return obj
+    if isinstance(obj, Case):
+        return obj.person
+    return None
+
+
+# --- partner sharing ---------------------------------------------------------------------
+
+def _partner_scope(user) -> tuple[set[int], set[int]]:
+    grants = grants_for(user)
+    return grants.organisation_ids(PARTNER_ROLES), grants.access_point_ids(PARTNER_ROLES)
+
+
+def sharing_condition(organisation_ids, person_ref: str = "pk") -> Q:
+    """Persons (or rows with a person, through ``person_ref``) that one of
+    ``organisation_ids`` may see: active referral or plan action, and consent."""
+    organisation_ids = list(organisation_ids)
+    # One Exists group per organisation: consent and activity must name the
+    # same organisation. Partners belong to one or two organisations at most.
+    condition = Q(pk__in=[])
+    for organisation_id in organisation_ids:
+        has_consent = Exists(Consent.objects.filter(
+            person_id=OuterRef(person_ref), purpose=ConsentPurpose.SHARING, organisation_id=organisation_id,
+            withdrawn_at__isnull=True))
+        has_referral = Exists(Referral.objects.filter(
+            person_id=OuterRef(person_ref), organisation_id=organisation_id, status__in=ACTIVE_REFERRAL_STATUSES))
+        has_action = Exists(PlanAction.objects.filter(
+            plan__case__person_id=OuterRef(person_ref), provider_id=organisation_id,
+            status__in=ACTIVE_ACTION_STATUSES))
+        condition |= has_consent & (has_referral | has_action)
+    return condition
+
+
+def shared_persons(user) -> QuerySet[Person]:
+    """Persons shared with the user's partner organisations (empty for everyone else)."""
+    organisation_ids, access_point_ids = _partner_scope(user)
+    if not organisation_ids:
+        return Person.objects.none()
+    return Person.objects.filter(access_point_id__in=access_point_ids, merged_into__isnull=True).filter(
+        sharing_condition(organisation_ids))
+
+
+def shares_person_with_partner(user, person: Person | None) -> bool:
+    if person is None:
+        return False
+    organisation_ids, access_point_ids = _partner_scope(user)
+    if not organisation_ids or person.access_point_id not in access_point_ids:
+        return False
+    return shared_persons(user).filter(pk=person.pk).exists()
+
+
+# --- predicates ----------------------------------------------------------------------------
+
+@rules.predicate
+def works_with_journey(user, obj) -> bool:
+    """Staff of the access point who work with people."""
+    return _has_role_at(user, PERSON_ROLES, obj)
+
+
+@rules.predicate
+def works_on_cases(user, obj) -> bool:
+    return _has_role_at(user, CASE_ROLES, obj)
+
+
+@rules.predicate
+def directs(user, obj) -> bool:
+    return _has_role_at(user, DIRECTOR_ROLES, obj)
+
+
+@rules.predicate
+def may_open_anywhere(user, obj=None) -> bool:
+    if obj is None:
+        return grants_for(user).has_role(CASE_ROLES)
+    return works_on_cases(user, obj)
+
+
+@rules.predicate
+def may_record_contact(user, obj=None) -> bool:
+    if obj is None:
+        return grants_for(user).has_role(PERSON_ROLES)
+    return works_with_journey(user, obj)
+
+
+@rules.predicate
+def partner_shares(user, obj) -> bool:
+    """A partner operator with whom the person of ``obj`` is shared."""
+    return shares_person_with_partner(user, _person_of(obj))
+
+
+@rules.predicate
+def is_case_team_member(user, obj) -> bool:
+    case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
+    if case is None or not user.is_authenticated:
+        return False
+    return CaseTeamMember.objects.filter(case=case, user=user, removed_at__isnull=True).exists()
+
+
+@rules.predicate
+def partner_of_referral(user, referral) -> bool:
+    if not isinstance(referral, Referral):
+        return False
+    organisation_ids, access_point_ids = _partner_scope(user)
+    return referral.organisation_id in organisation_ids and referral.access_point_id in access_point_ids
+
+
+@rules.predicate
+def receives_referral(user, referral) -> bool:
+    """Who answers: the partner organisation for outbound referrals, the case staff for inbound ones."""
+    if not isinstance(referral, Referral):
+        return False
+    if referral.direction == ReferralDirection.OUTBOUND:
+        return partner_of_referral(user, referral)
+    return works_on_cases(user, referral)
+
+
+@rules.predicate
+def provides_action(user, action) -> bool:
+    if not isinstance(action, PlanAction):
+        return False
+    organisation_ids, access_point_ids = _partner_scope(user)
+    return (action.provider_id in organisation_ids and action.plan.case.access_point_id in access_point_ids
+            and shares_person_with_partner(user, action.plan.case.person))
+
+
+@rules.predicate
+def keeps_task(user, task) -> bool:
+    return isinstance(task, Task) and (task.assignee_id == user.pk or works_on_cases(user, task))
+
+
+# Contacts
+rules.add_perm("cases.add_contact", may_record_contact)
+rules.add_perm("cases.view_contact", works_with_journey)
+rules.add_perm("cases.change_contact", works_with_journey)
+# Consent and privacy notices
+rules.add_perm("cases.view_consent", works_with_journey)
+rules.add_perm("cases.change_consent", works_with_journey)
+rules.add_perm("cases.manage_privacy_notices", directs)
+# Cases
+rules.add_perm("cases.add_case", may_open_anywhere)
+rules.add_perm("cases.view_case", works_with_journey | partner_shares)
+rules.add_perm("cases.view_case_internal", works_with_journey)  # the full record, not the shared view
+rules.add_perm("cases.change_case", works_on_cases)
+rules.add_perm("cases.view_restricted", (works_on_cases & is_case_team_member) | directs)
+rules.add_perm("cases.manage_eligibility", directs)
+rules.add_perm("cases.decide_intake", works_on_cases)
+rules.add_perm("cases.merge_person", directs)
+# Referrals
+rules.add_perm("cases.view_referral", works_with_journey | partner_of_referral)
+rules.add_perm("cases.add_referral", works_on_cases)
+rules.add_perm("cases.answer_referral", receives_referral)
+rules.add_perm("cases.report_referral", partner_of_referral)
+# Plan
+rules.add_perm("cases.view_plan", works_with_journey | partner_shares)
+rules.add_perm("cases.change_plan", works_on_cases)
+rules.add_perm("cases.update_action", works_on_cases | provides_action)
+# Interventions, notes, tasks, documents
+rules.add_perm("cases.add_intervention", works_on_cases)
+rules.add_perm("cases.view_task", keeps_task | works_with_journey)
+rules.add_perm("cases.change_task", keeps_task)
+rules.add_perm("cases.view_document", works_with_journey)
+rules.add_perm("cases.add_document", works_with_journey)
+
+
+# --- querysets -----------------------------------------------------------------------------------
+
+def journey_access_point_ids(user, roles=PERSON_ROLES) -> set[int]:
+    return grants_for(user).access_point_ids(roles)
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    return Contact.objects.filter(access_point_id__in=journey_access_point_ids(user))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases seen in full by access point staff (partners: ``shared_cases``)."""
+    return Case.objects.filter(access_point_id__in=journey_access_point_ids(user))
+
+
+def shared_cases(user) -> QuerySet[Case]:
+    organisation_ids, access_point_ids = _partner_scope(user)
+    if not organisation_ids:
+        return Case.objects.none()
+    return Case.objects.filter(access_point_id__in=access_point_ids).filter(
+        sharing_condition(organisation_ids, person_ref="person_id"))
+
+
+def visible_referrals(user) -> QuerySet[Referral]:
+    organisation_ids, partner_aps = _partner_scope(user)
+    condition = Q(access_point_id__in=journey_access_point_ids(user))
+    if organisation_ids:
+        condition |= Q(organisation_id__in=organisation_ids, access_point_id__in=partner_aps)
+    return Referral.objects.filter(condition)
+
+
+def shared_plan_actions(user) -> QuerySet[PlanAction]:
+    """The actions a partner's organisations provide, for persons shared with them."""
+    organisation_ids, access_point_ids = _partner_scope(user)
+    if not organisation_ids:
+        return PlanAction.objects.none()
+    return PlanAction.objects.filter(
+        provider_id__in=organisation_ids, plan__case__access_point_id__in=access_point_ids,
+    ).filter(sharing_condition(organisation_ids, person_ref="plan__case__person_id"))
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    return Task.objects.filter(Q(assignee=user) | Q(access_point_id__in=journey_access_point_ids(user, CASE_ROLES)))
+
+
+def visible_documents(user) -> QuerySet[CaseDocument]:
+    return CaseDocument.objects.filter(person__access_point_id__in=journey_access_point_ids(user))
+
+
+def restricted_visible_case_ids(user) -> QuerySet:
+    """Cases whose restricted notes the user may read: their teams', and all at the access points they direct."""
+    directed = journey_access_point_ids(user, DIRECTOR_ROLES)
+    in_team = Exists(CaseTeamMember.objects.filter(case_id=OuterRef("pk"), user_id=user.pk, removed_at__isnull=True))
+    return Case.objects.filter(
+        Q(access_point_id__in=directed)
+        | (Q(access_point_id__in=journey_access_point_ids(user, CASE_ROLES)) & in_team)
+    ).values("pk")

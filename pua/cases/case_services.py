@@ -1,0 +1,197 @@
+"""Opening a case and moving it through its states: the one place that
+decides which transition is legal.
+
+    contact → screening → taken in charge → plan active ⇄ follow-up
+    any open state → closed;  closed → (reopen) the state it was closed from
+
+Taking in charge happens through the intake decision, closing through
+``case_close`` (reason, outcome, goal evaluations) and reopening through
+``case_reopen``; ``case_transition`` refuses to do their work for them, so
+that no case is taken in charge without a decision or closed without a reason.
+Every change writes a ``CaseEvent`` (the timeline) and an audit entry.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pua.core.audit import audit_change
+from pua.core.models import AuditAction
+
+from .models import Case, CaseEvent, CaseEventKind, CaseStatus, CaseTeamMember, TeamRole
+
+S = CaseStatus
+# Moves ``case_transition`` makes by itself.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CONTACT: frozenset({S.SCREENING}),
+    S.SCREENING: frozenset({S.CONTACT}),
+    S.TAKEN_IN_CHARGE: frozenset({S.PLAN_ACTIVE}),
+    S.PLAN_ACTIVE: frozenset({S.FOLLOW_UP}),
+    S.FOLLOW_UP: frozenset({S.PLAN_ACTIVE}),
+    S.CLOSED: frozenset(),
+}
+# Moves that need their own service, with the reason shown when tried directly.
+GUARDED = {
+    S.TAKEN_IN_CHARGE: _("A case is taken in charge by recording an eligible intake decision."),
+    S.CLOSED: _("A case is closed with a reason and an outcome (close the case)."),
+}
+
+
+def allowed_transitions(case: Case) -> list[str]:
+    return sorted(TRANSITIONS[case.status], key=list(S.values).index)
+
+
+def event_record(*, case: Case, kind: str, actor, summary: str, data: dict | None = None, obj=None,
+                 restricted: bool = False, occurred_at=None) -> CaseEvent:
+    """Append one line to the case timeline. ``summary`` must not hold personal data."""
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, summary=summary[:300], data=data or {},
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        restricted=restricted, occurred_at=occurred_at or timezone.now(),
+    )
+
+
+def _next_case_number(person) -> str:
+    # The person row is locked by the caller, so the count cannot race.
+    count = Case.objects.filter(person=person).count()
+    return f"{person.case_number}/{count + 1}"
+
+
+@transaction.atomic
+def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_at=None) -> Case:
+    """Open a case for ``person`` at the person's access point.
+
+    A person has at most one open case at a time.
+    """
+    if status not in (S.CONTACT, S.SCREENING):
+        raise ValidationError(_("A new case starts at contact or screening."), code="invalid_status")
+    type(person).objects.select_for_update().filter(pk=person.pk).first()
+    if person.merged_into_id:
+        raise ValidationError(_("This record was merged into another one: open the case there."), code="merged")
+    if Case.objects.filter(person=person).exclude(status=S.CLOSED).exists():
+        raise ValidationError(_("This person already has an open case."), code="open_case_exists")
+    now = opened_at or timezone.now()
+    case = Case.objects.create(
+        access_point_id=person.access_point_id, person=person, number=_next_case_number(person), status=status,
+        status_changed_at=now, opened_at=now, case_manager=case_manager, created_by=by,
+    )
+    if case_manager is not None:
+        CaseTeamMember.objects.create(case=case, user=case_manager, role=TeamRole.CASE_MANAGER, added_at=now)
+    event_record(case=case, kind=CaseEventKind.OPENED, actor=by, summary=_("Case opened"),
+                 data={"status": status}, occurred_at=now)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=case, changes={"status": [None, status]})
+    return case
+
+
+def _set_status(case: Case, new: str, *, by, kind: str = CaseEventKind.STATUS_CHANGED, data: dict | None = None,
+                at=None) -> None:
+    old = case.status
+    case.status = new
+    case.status_changed_at = at or timezone.now()
+    case.save(update_fields=["status", "status_changed_at"])
+    event_record(case=case, kind=kind, actor=by,
+                 summary=_("Status: %(old)s → %(new)s") % {"old": S(old).label, "new": S(new).label},
+                 data={"from": old, "to": new, **(data or {})}, occurred_at=case.status_changed_at)
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=case, changes={"status": [old, new]})
+
+
+def _locked(case: Case) -> Case:
+    fresh = Case.objects.select_for_update().get(pk=case.pk)
+    case.status, case.status_changed_at = fresh.status, fresh.status_changed_at
+    return case
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, by, at=None) -> Case:
+    """Move an open case along the plain transitions; refuses illegal ones with a clear message."""
+    case = _locked(case)
+    if to not in S.values:
+        raise ValidationError(_("Unknown status “%(status)s”.") % {"status": to}, code="unknown_status")
+    if to in TRANSITIONS[case.status]:
+        _set_status(case, to, by=by, at=at)
+        return case
+    if to in GUARDED and case.status != S.CLOSED:
+        raise ValidationError(GUARDED[to], code="guarded_transition")
+    raise ValidationError(
+        _("A case cannot go from “%(old)s” to “%(new)s”.") % {"old": S(case.status).label, "new": S(to).label},
+        code="illegal_transition")
+
+
+@transaction.atomic
+def case_take_in_charge(*, case: Case, by, data: dict | None = None, at=None) -> Case:
+    """Called by the intake service after an eligible decision."""
+    case = _locked(case)
+    if case.status not in (S.CONTACT, S.SCREENING):
+        raise ValidationError(
+            _("Only a case at contact or screening can be taken in charge (it is “%(status)s”).")
+            % {"status": S(case.status).label}, code="illegal_transition")
+    _set_status(case, S.TAKEN_IN_CHARGE, by=by, data=data, at=at)
+    return case
+
+
+@transaction.atomic
+def case_activate_plan(*, case: Case, by, at=None) -> Case:
+    """Called by the plan service when the plan is agreed with the person."""
+    case = _locked(case)
+    if case.status == S.PLAN_ACTIVE:
+        return case
+    if case.status not in (S.TAKEN_IN_CHARGE, S.FOLLOW_UP):
+        raise ValidationError(
+            _("A plan becomes active only for a case taken in charge (it is “%(status)s”).")
+            % {"status": S(case.status).label}, code="illegal_transition")
+    _set_status(case, S.PLAN_ACTIVE, by=by, at=at)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, by, reason: str, outcome: str = "", goal_evaluations: dict | None = None,
+               at=None) -> Case:
+    """Close an open case with a reason, an outcome and, when there is a plan,
+    an evaluation (achieved / partly / not achieved) of each goal."""
+    from .models import ClosureReason, GoalEvaluation, PlanGoal
+
+    case = _locked(case)
+    if case.status == S.CLOSED:
+        raise ValidationError(_("The case is already closed."), code="already_closed")
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose the reason for closing.")}, code="required")
+    goal_evaluations = {int(k): v for k, v in (goal_evaluations or {}).items()}
+    goals = list(PlanGoal.objects.filter(plan__case=case)) if hasattr(case, "plan") else []
+    missing = [g.pk for g in goals if goal_evaluations.get(g.pk) not in GoalEvaluation.values]
+    if missing:
+        raise ValidationError(_("Evaluate every goal of the plan before closing (%(count)d missing).")
+                              % {"count": len(missing)}, code="goals_not_evaluated")
+    for goal in goals:
+        goal.evaluation = goal_evaluations[goal.pk]
+        goal.save(update_fields=["evaluation"])
+    old = case.status
+    case.closure_reason, case.closure_outcome = reason, outcome
+    case.closed_at = at or timezone.now()
+    case.save(update_fields=["closure_reason", "closure_outcome", "closed_at"])
+    _set_status(case, S.CLOSED, by=by, kind=CaseEventKind.CLOSED, at=case.closed_at,
+                data={"reason": reason, "closed_from": old,
+                      "evaluations": {str(g.pk): g.evaluation for g in goals}})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
+    """Reopen a closed case in the state it was closed from; the closure stays in the timeline."""
+    case = _locked(case)
+    if case.status != S.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."), code="not_closed")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")}, code="required")
+    if Case.objects.filter(person_id=case.person_id).exclude(pk=case.pk).exclude(status=S.CLOSED).exists():
+        raise ValidationError(_("This person already has another open case."), code="open_case_exists")
+    last_close = case.events.filter(kind=CaseEventKind.CLOSED).order_by("-occurred_at", "-id").first()
+    back_to = (last_close.data.get("closed_from") if last_close else None) or S.SCREENING
+    case.closed_at = None
+    case.closure_reason = ""
+    case.save(update_fields=["closed_at", "closure_reason"])
+    _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason.strip()}, at=at)
+    return case

@@ -1,0 +1,3 @@
+"""URLs of this feature; see case_views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of this feature; see consents_views."""
+
+urlpatterns: list = []

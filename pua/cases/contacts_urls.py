@@ -1,0 +1,3 @@
+"""URLs of this feature; see contacts_views."""
+
+urlpatterns: list = []

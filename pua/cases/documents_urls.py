@@ -1,0 +1,3 @@
+"""URLs of this feature; see documents_views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of this feature; see intake_views."""
+
+urlpatterns: list = []

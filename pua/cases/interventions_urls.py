@@ -1,0 +1,3 @@
+"""URLs of this feature; see interventions_views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of this feature; see merge_views."""
+
+urlpatterns: list = []

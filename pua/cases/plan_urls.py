@@ -1,0 +1,3 @@
+"""URLs of this feature; see plan_views."""
+
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+"""Reads for the referrals feature."""
+
+from __future__ import annotations
+
+
+def referrals_for_person(user, person) -> list:
+    """What the person's journey page shows of this feature, scoped to ``user``."""
+    return []

@@ -1,0 +1,3 @@
+"""URLs of this feature; see referrals_views."""
+
+urlpatterns: list = []

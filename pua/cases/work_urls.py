@@ -1,0 +1,3 @@
+"""URLs of this feature; see work_views."""
+
+urlpatterns: list = []
