@@ -240,6 +240,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets of the case journey that share a field name ("status",
+    # "kind", "legal_status"...) with others: one stable enum name each.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonLegalStatusEnum": "pua.people.models.LegalStatus",
+        "LegalStatusEnum": "pua.network.models.LegalStatusRequirement",
+        "CaseStatusEnum": "pua.cases.models.CaseStatus",
+        "ClosureReasonEnum": "pua.cases.models.ClosureReason",
+        "RoleEnum": "pua.network.models.Role",
+        "TeamRoleEnum": "pua.cases.models.TeamRole",
+        "CaseEventKindEnum": "pua.cases.models.CaseEventKind",
+        "ReferralStatusEnum": "pua.cases.models.ReferralStatus",
+        "PlanStatusEnum": "pua.cases.models.PlanStatus",
+        "ActionStatusEnum": "pua.cases.models.ActionStatus",
+        "AgreementStatusEnum": "pua.network.models.AgreementStatus",
+    },
 }
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

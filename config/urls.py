@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from pua.cases import work_views
 from pua.core.views import healthz
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("audit/", include("pua.governance.urls")),
     path("api/", include("pua.api.urls")),
     path("admin/", admin.site.urls),
+    # My work for staff of an access point; the network home for everyone else.
+    path("", work_views.home, name="home"),
     path("", include("pua.network.home_urls")),
 ]
 

@@ -126,6 +126,11 @@ def sharing_condition(organisation_ids, person_ref: str = "pk") -> Q:
     return condition
 
 
+def partner_organisation_ids(user) -> set[int]:
+    """The organisations for which the user is a partner operator."""
+    return _partner_scope(user)[0]
+
+
 def shared_persons(user) -> QuerySet[Person]:
     """Persons shared with the user's partner organisations (empty for everyone else)."""
     organisation_ids, access_point_ids = _partner_scope(user)
@@ -158,7 +163,10 @@ def works_on_cases(user, obj) -> bool:
 
 
 @rules.predicate
-def directs(user, obj) -> bool:
+def directs(user, obj=None) -> bool:
+    """Director where ``obj`` belongs; without an object, director anywhere (menus)."""
+    if obj is None:
+        return grants_for(user).has_role(DIRECTOR_ROLES)
     return _has_role_at(user, DIRECTOR_ROLES, obj)
 
 
@@ -218,6 +226,11 @@ def provides_action(user, action) -> bool:
 
 
 @rules.predicate
+def has_restricted_notes(user, obj) -> bool:
+    return bool(getattr(obj, "notes_restricted", False))
+
+
+@rules.predicate
 def keeps_task(user, task) -> bool:
     return isinstance(task, Task) and (task.assignee_id == user.pk or works_on_cases(user, task))
 
@@ -244,16 +257,32 @@ rules.add_perm("cases.view_referral", works_with_journey | partner_of_referral)
 rules.add_perm("cases.add_referral", works_on_cases)
 rules.add_perm("cases.answer_referral", receives_referral)
 rules.add_perm("cases.report_referral", partner_of_referral)
+rules.add_perm("cases.withdraw_referral", works_on_cases)  # the access point takes back what it sent or recorded
 # Plan
 rules.add_perm("cases.view_plan", works_with_journey | partner_shares)
 rules.add_perm("cases.change_plan", works_on_cases)
 rules.add_perm("cases.update_action", works_on_cases | provides_action)
 # Interventions, notes, tasks, documents
 rules.add_perm("cases.add_intervention", works_on_cases)
+rules.add_perm("cases.view_intervention", works_with_journey)  # the diary; partners never see it
+# Who cannot read an intervention's restricted notes cannot overwrite them either.
+rules.add_perm("cases.change_intervention", works_on_cases & (~has_restricted_notes | is_case_team_member | directs))
 rules.add_perm("cases.view_task", keeps_task | works_with_journey)
+rules.add_perm("cases.add_task", may_record_contact)  # staff of the access point (anywhere when no object)
 rules.add_perm("cases.change_task", keeps_task)
 rules.add_perm("cases.view_document", works_with_journey)
 rules.add_perm("cases.add_document", works_with_journey)
+
+
+@rules.predicate
+def lists_cases(user, obj=None) -> bool:
+    """Staff who work with people anywhere (their access points' cases) and
+    partner operators (the cases shared with them)."""
+    grants = grants_for(user)
+    return grants.has_role(PERSON_ROLES) or grants.has_role(PARTNER_ROLES)
+
+
+rules.add_perm("cases.list_cases", lists_cases)
 
 
 # --- querysets -----------------------------------------------------------------------------------
@@ -287,6 +316,18 @@ def visible_referrals(user) -> QuerySet[Referral]:
     return Referral.objects.filter(condition)
 
 
+def answerable_referrals(user) -> QuerySet[Referral]:
+    """The referrals ``user`` answers (``receives_referral`` as a queryset): inbound
+    ones at the access points where they work on cases, outbound ones to their partner organisations."""
+    organisation_ids, partner_aps = _partner_scope(user)
+    condition = Q(direction=ReferralDirection.INBOUND,
+                  access_point_id__in=journey_access_point_ids(user, CASE_ROLES))
+    if organisation_ids:
+        condition |= Q(direction=ReferralDirection.OUTBOUND, organisation_id__in=organisation_ids,
+                       access_point_id__in=partner_aps)
+    return Referral.objects.filter(condition)
+
+
 def shared_plan_actions(user) -> QuerySet[PlanAction]:
     """The actions a partner's organisations provide, for persons shared with them."""
     organisation_ids, access_point_ids = _partner_scope(user)
@@ -303,6 +344,27 @@ def visible_tasks(user) -> QuerySet[Task]:
 
 def visible_documents(user) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.filter(person__access_point_id__in=journey_access_point_ids(user))
+
+
+def visible_consents(user) -> QuerySet[Consent]:
+    """Consents (active and withdrawn) of the persons of the user's access points."""
+    return Consent.objects.filter(person__access_point_id__in=journey_access_point_ids(user))
+
+
+def visible_privacy_notices(user) -> QuerySet[PrivacyNotice]:
+    """Notices of the user's access points: staff read them to give them; directors manage them."""
+    return PrivacyNotice.objects.filter(access_point_id__in=journey_access_point_ids(user))
+
+
+def case_team_candidates(case: Case) -> QuerySet:
+    """Active users holding a staff role (``PERSON_ROLES``) at the case's access point:
+    who may join its team."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, memberships__is_active=True, memberships__organisation__is_active=True,
+        memberships__role__in=PERSON_ROLES, memberships__access_points=case.access_point_id,
+    ).distinct().order_by("last_name", "first_name", "username")
 
 
 def restricted_visible_case_ids(user) -> QuerySet:

@@ -17,11 +17,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pua.core.audit import audit_change
 from pua.core.models import AuditAction
 
-from .models import Case, CaseEvent, CaseEventKind, CaseStatus, CaseTeamMember, TeamRole
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+    CaseTeamMember,
+    ClosureReason,
+    GoalEvaluation,
+    PlanGoal,
+    TeamRole,
+)
 
 S = CaseStatus
 # Moves ``case_transition`` makes by itself.
@@ -33,10 +45,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.FOLLOW_UP: frozenset({S.PLAN_ACTIVE}),
     S.CLOSED: frozenset(),
 }
-# Moves that need their own service, with the reason shown when tried directly.
+# Moves that need their own service, with the reason shown when tried directly
+# (lazy: translated in the language of the request, not of the import).
 GUARDED = {
-    S.TAKEN_IN_CHARGE: _("A case is taken in charge by recording an eligible intake decision."),
-    S.CLOSED: _("A case is closed with a reason and an outcome (close the case)."),
+    S.TAKEN_IN_CHARGE: gettext_lazy("A case is taken in charge by recording an eligible intake decision."),
+    S.CLOSED: gettext_lazy("A case is closed with a reason and an outcome (close the case)."),
+}
+# The states from which each guarded move is possible.
+GUARDED_FROM = {
+    S.TAKEN_IN_CHARGE: frozenset({S.CONTACT, S.SCREENING}),
+    S.CLOSED: frozenset(OPEN_STATUSES),
 }
 
 
@@ -69,8 +87,9 @@ def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_
     """
     if status not in (S.CONTACT, S.SCREENING):
         raise ValidationError(_("A new case starts at contact or screening."), code="invalid_status")
-    type(person).objects.select_for_update().filter(pk=person.pk).first()
-    if person.merged_into_id:
+    # Lock the person row (and read it fresh: it may have been merged meanwhile).
+    locked = type(person).objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None or locked.merged_into_id:
         raise ValidationError(_("This record was merged into another one: open the case there."), code="merged")
     if Case.objects.filter(person=person).exclude(status=S.CLOSED).exists():
         raise ValidationError(_("This person already has an open case."), code="open_case_exists")
@@ -114,7 +133,9 @@ def case_transition(*, case: Case, to: str, by, at=None) -> Case:
     if to in TRANSITIONS[case.status]:
         _set_status(case, to, by=by, at=at)
         return case
-    if to in GUARDED and case.status != S.CLOSED:
+    if case.status == S.CLOSED:
+        raise ValidationError(_("The case is closed: reopen it first, with a reason."), code="closed")
+    if case.status in GUARDED_FROM.get(to, ()):
         raise ValidationError(GUARDED[to], code="guarded_transition")
     raise ValidationError(
         _("A case cannot go from “%(old)s” to “%(new)s”.") % {"old": S(case.status).label, "new": S(to).label},
@@ -152,21 +173,20 @@ def case_close(*, case: Case, by, reason: str, outcome: str = "", goal_evaluatio
                at=None) -> Case:
     """Close an open case with a reason, an outcome and, when there is a plan,
     an evaluation (achieved / partly / not achieved) of each goal."""
-    from .models import ClosureReason, GoalEvaluation, PlanGoal
-
     case = _locked(case)
     if case.status == S.CLOSED:
         raise ValidationError(_("The case is already closed."), code="already_closed")
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose the reason for closing.")}, code="required")
-    goal_evaluations = {int(k): v for k, v in (goal_evaluations or {}).items()}
-    goals = list(PlanGoal.objects.filter(plan__case=case)) if hasattr(case, "plan") else []
-    missing = [g.pk for g in goals if goal_evaluations.get(g.pk) not in GoalEvaluation.values]
+    goal_evaluations = {str(k): v for k, v in (goal_evaluations or {}).items()}
+    # Queried, not read from ``case.plan``: a cached "no plan" on the instance may be stale.
+    goals = list(PlanGoal.objects.filter(plan__case=case).order_by("sort_order", "id"))
+    missing = [g.pk for g in goals if goal_evaluations.get(str(g.pk)) not in GoalEvaluation.values]
     if missing:
         raise ValidationError(_("Evaluate every goal of the plan before closing (%(count)d missing).")
                               % {"count": len(missing)}, code="goals_not_evaluated")
     for goal in goals:
-        goal.evaluation = goal_evaluations[goal.pk]
+        goal.evaluation = goal_evaluations[str(goal.pk)]
         goal.save(update_fields=["evaluation"])
     old = case.status
     case.closure_reason, case.closure_outcome = reason, outcome
@@ -184,8 +204,11 @@ def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
     case = _locked(case)
     if case.status != S.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."), code="not_closed")
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("Say why the case is reopened.")}, code="required")
+    if case.person.merged_into_id:
+        raise ValidationError(_("This record was merged into another one: it stays closed."), code="merged")
     if Case.objects.filter(person_id=case.person_id).exclude(pk=case.pk).exclude(status=S.CLOSED).exists():
         raise ValidationError(_("This person already has another open case."), code="open_case_exists")
     last_close = case.events.filter(kind=CaseEventKind.CLOSED).order_by("-occurred_at", "-id").first()
@@ -193,5 +216,5 @@ def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
     case.closed_at = None
     case.closure_reason = ""
     case.save(update_fields=["closed_at", "closure_reason"])
-    _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason.strip()}, at=at)
+    _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason}, at=at)
     return case

@@ -1,3 +1,9 @@
-"""URLs of this feature; see merge_views."""
+"""URLs of merging duplicate records; see merge_views."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import merge_views as views
+
+urlpatterns = [
+    path("person/<int:pk>/merge/", views.person_merge, name="person_merge"),
+]

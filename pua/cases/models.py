@@ -64,6 +64,9 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["access_point", "occurred_at"], name="cases_contact_ap_when"),
             models.Index(fields=["channel"], name="cases_contact_channel"),
+            # The contact list's filters by channel and by operator (and its operator choices), newest first.
+            models.Index(fields=["access_point", "channel", "occurred_at"], name="cases_contact_ap_channel"),
+            models.Index(fields=["access_point", "operator", "occurred_at"], name="cases_contact_ap_operator"),
         ]
 
     def __str__(self):
@@ -223,6 +226,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["access_point", "status", "opened_at"], name="cases_case_ap_status"),
             models.Index(fields=["case_manager", "status"], name="cases_case_manager_status"),
+            # The case list, newest first, unfiltered or by opening date / by case manager.
+            models.Index(fields=["access_point", "opened_at"], name="cases_case_ap_opened"),
+            models.Index(fields=["case_manager", "opened_at"], name="cases_case_manager_opened"),
             models.Index(fields=["status_changed_at"], name="cases_case_status_changed"),
         ]
 
@@ -255,7 +261,12 @@ class CaseTeamMember(models.Model):
         verbose_name = _("case team member")
         verbose_name_plural = _("case team members")
         ordering = ["added_at", "id"]
-        indexes = [models.Index(fields=["user", "removed_at"], name="cases_team_user_active")]
+        indexes = [
+            models.Index(fields=["user", "removed_at"], name="cases_team_user_active"),
+            # "Is the user in this case's team?", asked per case by My work and the access rules:
+            # without it SQLite walks all the user's teams for every case.
+            models.Index(fields=["case", "user", "removed_at"], name="cases_team_case_user"),
+        ]
 
     def __str__(self):
         return f"{self.case} {self.role}"
@@ -707,7 +718,10 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["assignee", "done_at", "due_at"], name="cases_task_assignee_due")]
+        indexes = [
+            models.Index(fields=["assignee", "done_at", "due_at"], name="cases_task_assignee_due"),
+            models.Index(fields=["access_point", "done_at", "due_at"], name="cases_task_ap_due"),
+        ]
 
     def __str__(self):
         return f"task #{self.pk}"

@@ -91,6 +91,7 @@ def find_duplicates(candidate, queryset: QuerySet[Person] | None = None) -> list
     ``queryset`` — pass the user's visible persons. Best first, as
     ``(person, score 0–100, reasons)``."""
     queryset = Person.objects.all() if queryset is None else queryset
+    queryset = queryset.filter(merged_into__isnull=True)  # merged records are read-only history
     cand = _candidate(candidate)
     found: dict[int, tuple[Person, float, list[str]]] = {}
 

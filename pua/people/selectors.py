@@ -31,7 +31,7 @@ def person_list(
     code only at access points where the user may see identities — a search
     must not reveal what the list hides.
     """
-    qs = visible_persons(user)
+    qs = visible_persons(user).filter(merged_into__isnull=True)  # merged records are history
     if access_point is not None:
         qs = qs.filter(access_point=access_point)
     if legal_status:
@@ -84,6 +84,7 @@ def permits_expiring(user, days: int = 60, *, today: datetime.date | None = None
             expires_on__gte=today,
             expires_on__lte=today + datetime.timedelta(days=days),
             person__in=visible_persons(user),
+            person__merged_into__isnull=True,
         )
         .select_related("person", "person__access_point")
         .order_by("expires_on", "id")

@@ -66,7 +66,12 @@ MATRIX = [
     ("cases.change_plan", "plan", CASE),
     ("cases.update_action", "action", CASE | P),
     ("cases.update_action", "other_action", CASE),
+    ("cases.withdraw_referral", "referral", CASE),
     ("cases.add_intervention", "case", CASE),
+    ("cases.view_intervention", "intervention", STAFF),
+    ("cases.change_intervention", "intervention", CASE),
+    ("cases.change_intervention", "restricted_intervention", D | {Role.SOCIAL_EXPERT}),
+    ("cases.add_task", "access_point", STAFF),
     ("cases.view_task", "task", STAFF),
     ("cases.change_task", "task", CASE),
     ("cases.view_document", "person", STAFF),
@@ -103,6 +108,7 @@ def _objects(world, side):
         "inbound_referral": ReferralFactory(person=person, organisation=partner_org,
                                             direction=ReferralDirection.INBOUND),
         "intervention": InterventionFactory(case=case),
+        "restricted_intervention": InterventionFactory(case=case, notes="…", notes_restricted=True),
         "task": TaskFactory(access_point=ap, assignee=world.other_worker if side == "a" else world.other_director),
     }
 
