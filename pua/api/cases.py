@@ -25,7 +25,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pua.cases import access as cases_access
-from pua.cases import case_selectors, case_services, notes_services, team_services
+from pua.cases import (
+    case_selectors,
+    case_services,
+    intake_selectors,
+    intake_services,
+    notes_services,
+    team_services,
+)
 from pua.cases.models import (
     Case,
     CaseEventKind,
@@ -33,11 +40,14 @@ from pua.cases.models import (
     CaseStatus,
     CaseTeamMember,
     ClosureReason,
+    CriterionCheck,
     GoalEvaluation,
+    IntakeOutcome,
     TeamRole,
 )
 from pua.cases.notes_services import NOTE_MAX_LENGTH
-from pua.network.models import Membership
+from pua.network import access as network_access
+from pua.network.models import Membership, Organisation, Service
 
 from .people import JourneyViewSet, PersonRefSerializer, pickable_persons, request_user
 
@@ -221,6 +231,56 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["case", "created_at"]
 
 
+class CriterionCheckSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(help_text=gettext_lazy("Id of an active eligibility criterion."))
+    criterion_label = serializers.CharField(source="criterion.label", read_only=True)
+    result = serializers.ChoiceField(choices=CriterionCheck.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+    def to_representation(self, check):
+        return {"criterion": check.criterion_id, "criterion_label": check.criterion.label, "result": check.result,
+                "note": check.note}
+
+
+class IntakeDecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    outcome = serializers.ChoiceField(choices=IntakeOutcome.choices)
+    rationale = serializers.CharField()
+    checks = CriterionCheckSerializer(
+        many=True, help_text=gettext_lazy("One check per active criterion of the access point."),
+    )
+    referred_to = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), required=False, allow_null=True, default=None,
+        help_text=gettext_lazy("Not eligible: the network organisation the person is referred to."),
+    )
+    referred_to_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    referral_service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.none(), required=False, allow_null=True, default=None, write_only=True,
+        help_text=gettext_lazy("Not eligible: send an outbound referral to referred_to for this service."),
+    )
+    decided_at = serializers.DateTimeField(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        if user is not None:
+            fields["referred_to"].queryset = network_access.visible_organisations(user)
+            fields["referral_service"].queryset = network_access.visible_services(user)
+        return fields
+
+    def to_representation(self, decision):
+        data = super().to_representation(decision)
+        data["referred_to"] = decision.referred_to_id
+        data["checks"] = [CriterionCheckSerializer().to_representation(c) for c in decision.checks.all()]
+        return data
+
+    def service_values(self) -> dict:
+        values = dict(self.validated_data)
+        values["checks"] = {c["criterion"]: (c["result"], c["note"]) for c in values["checks"]}
+        return values
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, JourneyViewSet):
     """Cases of the user's access points (partners: those shared with them).
     Open a case with POST; move it with ``transition``, ``close`` and ``reopen``."""
@@ -315,6 +375,26 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.is_valid(raise_exception=True)
         case_services.case_reopen(case=case, by=request.user, reason=serializer.validated_data["reason"])
         return Response(self._fresh(case))
+
+    @extend_schema(methods=["GET"], responses=IntakeDecisionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=IntakeDecisionSerializer, responses={201: IntakeDecisionSerializer})
+    @action(detail=True, methods=["get", "post"], object_permission="cases.view_case_internal",
+            pagination_class=None)
+    def intake(self, request, *args, **kwargs):
+        """The intake decisions of the case, newest first. POST decides: eligible
+        takes the case in charge; not eligible refers the person elsewhere and
+        closes the case."""
+        case = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            self.require("cases.decide_intake", case)
+            serializer = IntakeDecisionSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            decision = intake_services.intake_decide(case=case, by=request.user, **serializer.service_values())
+            return Response(IntakeDecisionSerializer(intake_selectors.decision_get(request.user, decision.pk),
+                                                     context=context).data, status=status.HTTP_201_CREATED)
+        self.audit(case)
+        return Response(IntakeDecisionSerializer(intake_selectors.decisions_of(case), many=True, context=context).data)
 
     @extend_schema(parameters=[TimelineFilterSerializer], responses=TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"], object_permission="cases.view_case_internal")

@@ -378,6 +378,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
         return visible_persons(user) | cases_access.shared_persons(user)
 
     def get_object(self):
+        if not str(self.kwargs["pk"]).isdigit():
+            raise Http404
         queryset = self.get_visible_queryset(self.request.user)
         person = _with_profile(queryset.select_related("access_point", "residence_municipality", "domicile_municipality")
                                .prefetch_related("aliases", "citizenships", "target_groups", "permits")

@@ -238,9 +238,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             if name in filters:
                 documents = documents.filter(**{name: filters[name]})
         page = self.paginate_queryset(documents)
-        # Which persons' documents were listed: as the page does, one READ per person.
-        for person in {document.person for document in page}:
-            self.audit(person)
+        if "person" in filters and page:
+            # The person's documents, as on the person's documents page: one READ of the person.
+            self.audit(page[0].person)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

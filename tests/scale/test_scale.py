@@ -14,6 +14,7 @@ for a 25-row list, 200 ms for My work), which catches a missing index or a
 loop over rows without failing on a busy machine.
 """
 
+import gc
 import statistics
 import time
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from django.urls import reverse
 from pua.cases.dataset import STAFF_PREFIX, dataset_generate
 from pua.network.models import Role
 
-pytestmark = pytest.mark.scale
+# django_db: the test database is only set up for modules that ask for it.
+pytestmark = [pytest.mark.scale, pytest.mark.django_db]
 
 SEED = 20260
 SIZES = (100, 10_000)
@@ -92,6 +94,7 @@ def measures(django_db_setup, django_db_blocker):
             access_point = dataset_generate(persons=size - built, seed=SEED + size, access_point=access_point).access_point
             print(f"\ndataset {built} → {size} persons: {time.perf_counter() - started:.1f} s")
             built = size
+            gc.collect()  # the generator's garbage is not the pages' cost
             clients = _clients(access_point)
             results[size] = {name: _measure(clients[role], url()) for name, (url, role, _goal) in PAGES.items()}
         transaction.set_rollback(True)

@@ -122,6 +122,8 @@ def test_it_lists_the_resources_at_the_root(api_as, world):
         "services", "offerings", "sites", "contact-persons",
         "offering-search", "geojson/offerings", "geojson/organisations",
         "agreements", "network-contacts",
+        "persons", "cases", "contacts", "consents", "referrals", "plans", "plan-goals", "plan-actions",
+        "interventions", "tasks", "documents",
     }
 
 

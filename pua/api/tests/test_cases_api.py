@@ -13,6 +13,7 @@ from pua.cases.tests.factories import (
     CaseFactory,
     CaseTeamMemberFactory,
     ConsentFactory,
+    EligibilityCriterionFactory,
     PersonFactory,
     PlanFactory,
     PlanGoalFactory,
@@ -402,3 +403,64 @@ def test_it_lists_the_timeline_in_a_bounded_number_of_queries(api_as, world, dja
         response = api.get(f"{URL}{case.pk}/timeline/")
 
     assert len(response.json()["results"]) == 7
+
+
+# --- intake decision -------------------------------------------------------------------------
+
+def test_it_takes_a_case_in_charge_with_an_eligible_decision(api_as, world):
+    case = _opened(world, status="screening")
+    criterion = EligibilityCriterionFactory(access_point=world.ap_a)
+    api = api_as(world.users["social_expert"])
+
+    unchecked = api.post(f"{URL}{case.pk}/intake/", {"outcome": "eligible", "rationale": "Requisiti presenti",
+                                                     "checks": []}, format="json")
+    decided = api.post(f"{URL}{case.pk}/intake/", {
+        "outcome": "eligible", "rationale": "Requisiti presenti",
+        "checks": [{"criterion": criterion.pk, "result": "met"}],
+    }, format="json")
+    listed = api.get(f"{URL}{case.pk}/intake/")
+
+    assert "checks" in assert_error(unchecked, 400)["fields"]
+    assert decided.status_code == 201, decided.content
+    assert decided.json()["checks"][0]["result"] == "met"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TAKEN_IN_CHARGE
+    assert [d["outcome"] for d in listed.json()] == ["eligible"]
+
+
+def test_it_refuses_an_eligible_decision_with_a_mandatory_criterion_not_met(api_as, world):
+    case = _opened(world)
+    criterion = EligibilityCriterionFactory(access_point=world.ap_a, is_mandatory=True)
+
+    error = assert_error(api_as(world.users["director"]).post(f"{URL}{case.pk}/intake/", {
+        "outcome": "eligible", "rationale": "x", "checks": [{"criterion": criterion.pk, "result": "not_met"}],
+    }, format="json"), 400)
+
+    assert error["fields"]["non_field_errors"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONTACT
+
+
+def test_it_closes_a_case_not_eligible_and_refers_the_person(api_as, world):
+    case = _opened(world)
+
+    response = api_as(world.users["director"]).post(f"{URL}{case.pk}/intake/", {
+        "outcome": "not_eligible", "rationale": "Fuori ambito", "checks": [], "referred_to": world.org_a.pk,
+    }, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["referred_to"] == world.org_a.pk
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closure_reason == "not_eligible"
+
+
+def test_it_leaves_intake_decisions_to_the_case_roles(api_as, world):
+    case = _opened(world)
+    payload = {"outcome": "eligible", "rationale": "x", "checks": []}
+
+    assert_error(api_as(world.users["outreach_operator"]).post(f"{URL}{case.pk}/intake/", payload, format="json"), 403)
+    assert_error(api_as(world.other_director).post(f"{URL}{case.pk}/intake/", payload, format="json"), 404)
+    _shared(world, case)
+    assert_error(api_as(world.users["partner_operator"]).get(f"{URL}{case.pk}/intake/"), 403)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CONTACT
