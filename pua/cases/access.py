@@ -19,9 +19,12 @@ Partner operators
     active plan action (planned or in progress) for that person **and** the
     person's consent to share with X has not been withdrawn; always within
     the access points of the partner's membership. They see the referrals
-    made to or by X and the plan actions X provides, never restricted notes,
-    other partners' data, documents or identity fields. They answer
-    referrals made to X, report back on them and update their own actions.
+    made to or by X and the plan actions X provides. Of the person they see
+    the case number and, while the person is shared with X, only what is
+    needed to deliver the service: first and last name and phone. Never the
+    tax code or other identity data, restricted notes, other partners' data,
+    documents or the case's own record. They answer referrals made to X,
+    report back on them and update their own actions.
 
 Board members, regional coordinators and administrators see no person,
 contact or case.

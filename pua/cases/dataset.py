@@ -194,9 +194,9 @@ NAMES = {
 NICKNAMES = ["Baba", "Johnny", "Sunny", "Lucky", "Bobo", "Ali", "Tony", "Mimmo", "Gigi", "Nino", "Rocky", "Papi",
              "Max", "Kiki", "Bubu", "Sammy", "Gino", "Dede"]
 # Ukrainian → Latin (the official 2010 table, simplified), as on passports.
-_UA = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ'’",
+_UA = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ'’ʼ",
                ["a", "b", "v", "h", "g", "d", "e", "ie", "zh", "z", "y", "i", "i", "i", "k", "l", "m", "n", "o", "p",
-                "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y", "io", "", "", ""],
+                "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y", "io", "", "", "", ""],
                strict=True))
 
 
@@ -814,16 +814,18 @@ class _Builder:
             else:
                 kind = _weighted(rng, {P.WORK: 32, P.FAMILY: 18, P.EU_LONG_TERM: 15, P.SUBSIDIARY_PROTECTION: 10,
                                        P.SPECIAL_PROTECTION: 10, P.ASYLUM: 8, P.STUDY: 2, P.OTHER: 5})
+            length = 183 if kind in (P.ART18TER_LABOUR_EXPLOITATION, P.ART22_12QUATER) else rng.choice([365, 730])
             roll = rng.random()
             if roll < 0.12:  # expiring within 60 days: the alert list
                 expires = today + days(rng.randint(0, 60))
             elif roll < 0.17:  # expired, renewal under way
                 expires = today - days(rng.randint(1, 90))
-            else:
-                expires = today + days(rng.randint(61, 720))
-            length = 183 if kind in (P.ART18TER_LABOUR_EXPLOITATION, P.ART22_12QUATER) else rng.choice([365, 730])
+            else:  # issued some time ago, expiring later
+                expires = today + days(length - rng.randint(0, length - 61))
             issued = expires - days(length)
-            permits.append(self._permit(kind, issued, None if kind == P.EU_LONG_TERM else expires, current=True))
+            if kind == P.EU_LONG_TERM:  # no expiry
+                issued, expires = today - days(rng.randint(30, 3000)), None
+            permits.append(self._permit(kind, issued, expires, current=True))
             if rng.random() < 0.2:
                 permits.append(self._permit(P.WORK if kind != P.WORK else P.FAMILY, issued - days(730),
                                             issued - days(1), current=False))
@@ -922,7 +924,8 @@ class _Builder:
         anonymous = {"first_language": code, "italian_low": country.code != "IT" and rng.random() < 0.6,
                      "fields": {"alias": rng.choice([first, rng.choice(NICKNAMES)]),
                                 "approximate_age": rng.randint(20, 55),
-                                "gender": "F" if sex == Sex.FEMALE else "M", "nationality": country.code}}
+                                "gender": "female" if sex == Sex.FEMALE else "male",  # the contact form's codes
+                                "nationality": country.code}}
         self._contact(rng.uniform(1, self.t_today - 0.01), self._channel(False), anonymous=anonymous)
 
     # --- the case
@@ -959,7 +962,10 @@ class _Builder:
         if reached == 4:
             t_close = t_follow + rng.uniform(30, 120)
             if t_close < today and rng.random() < 0.9:
-                closure = (t_close, _weighted(rng, POSITIVE_ENDINGS[inclusion]))
+                reason = _weighted(rng, POSITIVE_ENDINGS[inclusion])
+                if reason == ClosureReason.EMERGED and person.employment_situation not in UNDECLARED:
+                    reason = ClosureReason.EMPLOYED  # nothing to emerge from
+                closure = (t_close, reason)
         elif reached == intended:
             t_close = times[reached] + rng.uniform(10, 90)
             if t_close < today and (today - times[reached] > 300 or rng.random() < 0.3):
@@ -1054,6 +1060,8 @@ class _Builder:
         rng = self.rng
         t_close, reason = closure
         case.update(closure_reason=reason, closure_outcome=OUTCOMES[reason], closed_at=self.when(t_close))
+        if reason in (ClosureReason.EMERGED, ClosureReason.EMPLOYED):
+            case["_person"].employment_situation = EmploymentSituation.EMPLOYED
         positive = reason in POSITIVE
         evaluations = {}
         if plan is not None:
@@ -1357,6 +1365,8 @@ def case_person(case: _Row) -> _Row:
 
 
 FUNNEL = (0.72, 0.72, 0.80, 0.78)  # chance of going on to screening, intake, plan, follow-up
+UNDECLARED = (EmploymentSituation.UNDECLARED_WORK, EmploymentSituation.PARTLY_DECLARED_WORK,
+              EmploymentSituation.IN_EXPLOITATION)
 POSITIVE = (ClosureReason.EMERGED, ClosureReason.EMPLOYED, ClosureReason.IN_TRAINING)
 POSITIVE_ENDINGS = {
     True: {ClosureReason.EMPLOYED: 45, ClosureReason.IN_TRAINING: 25, ClosureReason.REFERRED: 15,

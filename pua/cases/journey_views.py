@@ -60,4 +60,5 @@ def person_journey(request, pk):
         "notices_given": consents_selectors.notices_given_to_person(user, person),
         "can_add_contact": active and user.has_perm("cases.add_contact", person.access_point),
         "can_change_consent": active and user.has_perm("cases.change_consent", person),
+        "can_merge": active and user.has_perm("cases.merge_person", person),
     })

@@ -154,6 +154,9 @@ class Person(models.Model):
             models.Index(fields=["access_point", "created_at"], name="people_person_ap_created"),
             models.Index(fields=["last_name"], name="people_person_last_name"),
             models.Index(fields=["birth_year"], name="people_person_birth_year"),
+            # The person list's filters, newest first (and their page counts).
+            models.Index(fields=["access_point", "legal_status", "created_at"], name="people_person_ap_legal"),
+            models.Index(fields=["access_point", "employment_situation", "created_at"], name="people_person_ap_work"),
         ]
 
     def __str__(self):

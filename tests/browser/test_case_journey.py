@@ -14,7 +14,7 @@ import os
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -37,14 +37,14 @@ from pua.cases.models import (
 )
 from pua.cases.tests.factories import EligibilityCriterionFactory, PersonFactory
 from pua.network.models import Language, Offering, Service
-from pua.network.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from pua.network.tests.factories import OrganisationFactory
 from pua.people.models import Person
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = os.environ.get("PUA_SCREENSHOTS")  # a folder, to look at the pages
 PHONE = {"width": 375, "height": 740}
-TAX_CODE = "MNSKWM90A01Z318X"
+TAX_CODE = "MNSKWM92A01Z318H"  # Kwame Mensah, a man born on 1 January 1992 in Ghana
 RESTRICTED_NOTE = "Racconta di minacce dal datore di lavoro"
 RESTRICTED_INTERVENTION = "Colloquio congiunto: teme ritorsioni"
 # The smallest real PDF: the upload checks the content, not only the name.
@@ -85,17 +85,20 @@ def _choose(page, css):
     expect(control).to_be_checked()
 
 
+def _background(locator):
+    return locator.evaluate("(element) => getComputedStyle(element).backgroundColor")
+
+
 def _status_of(case_pk):
     return Case.objects.get(pk=case_pk).status
 
 
-def _not_found(context, url):
-    """An address the user may not see: 404, on a page of its own (its errors are expected)."""
+def _status_code(context, url):
+    """The HTTP status of ``url``, opened in a page of its own: its errors (a 404) are expected."""
     probe = context.new_page()
-    response = probe.goto(url)
-    status = response.status
+    status = probe.goto(url).status
     probe.close()
-    return status == 404
+    return status
 
 
 @pytest.fixture
@@ -111,9 +114,6 @@ def setting(world, settings, tmp_path):
                                                        last_confirmed_at=now)
     world.traineeship_offering = Offering.objects.create(organisation=world.labour_org, service=world.traineeship,
                                                          last_confirmed_at=now)
-    world.labour_partner = UserFactory(username="partner_lavoro")
-    MembershipFactory(user=world.labour_partner, organisation=world.labour_org, role="partner_operator",
-                      access_points=[world.ap_a])
     world.criteria = [
         EligibilityCriterionFactory(access_point=world.ap_a, kind="residence", label="Domicilio nell'ambito",
                                     sort_order=1),
@@ -138,6 +138,8 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     mobile.locator("main a[href='/cases/contacts/quick/']").first.click()
     expect(mobile).to_have_url(f"{base}/cases/contacts/quick/")
     _choose(mobile, "input[name=channel][value=street_unit]")
+    chosen, other = (mobile.locator(f"input[name=channel][value={v}] + label") for v in ("street_unit", "drop_in"))
+    assert _background(chosen) != _background(other)  # the chosen channel shows as chosen
     mobile.fill("#id_place_description", "Piazza del mercato")
     mobile.fill("#id_alias", "Kwame")
     mobile.fill("#id_needs_expressed", "Lavora nei campi senza contratto, chiede aiuto.")
@@ -164,6 +166,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     expect(page.locator("#id_aliases")).to_have_value("Kwame")
     page.fill("#id_first_name", "Kwame")
     page.fill("#id_last_name", "Mensah")
+    page.fill("#id_birth_year", "1992")
     page.fill("#id_tax_code", TAX_CODE)
     page.locator("form:has(input[name=action][value=register]) button[type=submit]").click()
     expect(page.locator("#journey-contacts, input[name=confirm_new]").first).to_be_attached()
@@ -211,6 +214,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     assert case.status == CaseStatus.SCREENING and case.case_manager == w.users["social_expert"]
     page.locator(f"main a[href='/cases/{case.pk}/']").first.click()
     expect(page.locator("h1")).to_contain_text(case.number)
+    expect(page.locator("main h1 ~ [data-status]")).to_have_attribute("data-status", CaseStatus.SCREENING)
 
     # 5. The intake decision, criterion by criterion: eligible, taken in charge.
     page.locator(f"main a[href='/cases/{case.pk}/intake/']").click()
@@ -316,21 +320,25 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     partner.locator(f"main a[href='/cases/{case.pk}/']").click()
     main = partner.locator("main")
     expect(main).to_contain_text(case.number)
+    with translation.override(w.users["partner_operator"].preferred_language):
+        expect(main.locator("h1 ~ [data-status]")).to_have_text(str(CaseStatus.PLAN_ACTIVE.label))
     expect(main).to_contain_text(w.mediation.label)
     expect(main).to_contain_text(w.partner_org.name)
     _shot(partner, "10_partner_case")
-    for hidden in (w.labour_org.name, w.traineeship.label, RESTRICTED_NOTE, RESTRICTED_INTERVENTION, TAX_CODE,
-                   "Mensah", "piano-firmato", "Dott.ssa Bianchi"):
+    hidden_from_partner = (w.labour_org.name, w.traineeship.label, RESTRICTED_NOTE, RESTRICTED_INTERVENTION,
+                           TAX_CODE, "Mensah", plan.signed_document.title, "Dott.ssa Bianchi")
+    for hidden in hidden_from_partner:
         expect(main).not_to_contain_text(hidden)
     expect(partner.locator("main a[href*='/documents/']")).to_have_count(0)
     partner.goto(f"{base}/cases/{case.pk}/plan/")
     expect(main).to_contain_text(w.mediation.label)
-    for hidden in (w.labour_org.name, w.traineeship.label, RESTRICTED_NOTE, TAX_CODE, "piano-firmato"):
+    for hidden in hidden_from_partner:
         expect(main).not_to_contain_text(hidden)
-    assert _not_found(partner_context, f"{base}/cases/person/{w.person_b.pk}/")
-    assert _not_found(partner_context, f"{base}/cases/{case.pk}/interventions/")
-    assert _not_found(partner_context, f"{base}/cases/person/{person.pk}/documents/")
-    assert _not_found(partner_context, f"{base}/cases/{case.pk}/notes/")
+    assert _status_code(partner_context, f"{base}/cases/person/{w.person_b.pk}/") == 404
+    assert _status_code(partner_context, f"{base}/cases/person/{person.pk}/") == 404  # shared views only
+    assert _status_code(partner_context, f"{base}/cases/{case.pk}/interventions/") == 404
+    assert _status_code(partner_context, f"{base}/cases/person/{person.pk}/documents/") == 404
+    assert _status_code(partner_context, f"{base}/cases/{case.pk}/notes/") == 404
     partner_context.close()
 
     # 9. The closure with its outcome, every goal evaluated; the timeline tells the story in order.
@@ -343,6 +351,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     _choose(page, f"input[name=goal_{goals['work'].pk}][value=achieved]")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(f"{base}/cases/{case.pk}/")
+    expect(page.locator("main h1 ~ [data-status]")).to_have_attribute("data-status", CaseStatus.CLOSED)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closure_reason == ClosureReason.EMPLOYED
     assert dict(plan.goals.values_list("area", "evaluation")) == {"language": "partly", "work": "achieved"}

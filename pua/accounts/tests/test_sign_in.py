@@ -93,7 +93,7 @@ def test_it_keeps_the_language_chosen_by_the_user(world, client):
     assert user.preferred_language == "en"
     response = client.get(reverse("home"))
     assert response.headers["Content-Language"] == "en"
-    assert "My roles" in response.content.decode()
+    assert "My tasks and appointments" in response.content.decode()
 
 
 def test_it_serves_italian_by_default(client, db):

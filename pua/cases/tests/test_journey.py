@@ -122,3 +122,10 @@ def test_it_loads_the_journey_in_a_fixed_number_of_queries(world, login, django_
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_journey(person))
     assert len(response.context["sections"][1]["items"]) == 32
+
+
+def test_it_offers_the_merge_of_duplicates_to_the_director_only(world, login):
+    person = _person(world)
+    merge_url = reverse("cases:person_merge", args=[person.pk])
+    assert merge_url in login(world.users["director"]).get(_journey(person)).content.decode()
+    assert merge_url not in login(world.users["social_expert"]).get(_journey(person)).content.decode()

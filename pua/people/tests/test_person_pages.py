@@ -197,3 +197,12 @@ def test_it_forbids_roles_that_do_not_work_with_people(world, login, role):
 
 def test_it_sends_anonymous_users_to_the_login(client, world):
     assert client.get(LIST).status_code == 302
+
+
+def test_it_says_when_a_record_was_merged_into_another(world, login):
+    kept = _person(world)
+    merged = _person(world, first_name="Mario", last_name="Rosi")
+    Person.objects.filter(pk=merged.pk).update(merged_into=kept, merged_at=timezone.now())
+    content = login(world.users["director"]).get(_detail(merged)).content.decode()
+    assert 'id="merged-notice"' in content and kept.case_number in content
+    assert 'id="merged-notice"' not in login(world.users["director"]).get(_detail(kept)).content.decode()
