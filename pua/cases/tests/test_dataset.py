@@ -312,3 +312,12 @@ def test_it_refuses_an_unknown_access_point_or_a_negative_count(db):
     with pytest.raises(CommandError, match="zero or more"):
         call_command("generate_dataset", "--persons", "-1", stdout=io.StringIO())
     assert not Person.objects.exists()
+
+
+def test_it_generates_the_demo_persons_only_once(world):
+    args = ["generate_dataset", "--persons", "5", "--seed", "3", "--access-point", str(world.ap_b.pk), "--if-empty"]
+    call_command(*args, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "nothing generated" in out.getvalue()
+    assert Person.objects.filter(access_point=world.ap_b).count() == 5

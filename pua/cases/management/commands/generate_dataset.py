@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pua.cases.dataset import dataset_generate
 from pua.network.models import AccessPoint
+from pua.people.models import Person
 
 
 class Command(BaseCommand):
@@ -14,8 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--access-point", type=int, dest="access_point",
                             help="Id of the access point (default: the first active one; a minimal one is "
                                  "created when there is none).")
+        parser.add_argument("--if-empty", action="store_true", dest="if_empty",
+                            help="Do nothing when the access point already has persons (for the demo set-up).")
 
-    def handle(self, *args, persons, seed, access_point=None, **options):
+    def handle(self, *args, persons, seed, access_point=None, if_empty=False, **options):
         if persons < 0:
             raise CommandError("--persons must be zero or more.")
         ap = None
@@ -23,6 +26,9 @@ class Command(BaseCommand):
             ap = AccessPoint.objects.filter(pk=access_point).first()
             if ap is None:
                 raise CommandError(f"No access point with id {access_point}.")
+        if if_empty and Person.objects.filter(**({"access_point": ap} if ap else {})).exists():
+            self.stdout.write("Persons exist already: nothing generated.")
+            return
         result = dataset_generate(persons=persons, seed=seed, access_point=ap)
         self.stdout.write(self.style.SUCCESS(
             f"Generated {result.persons} persons at “{result.access_point}” (id {result.access_point.pk}) "
