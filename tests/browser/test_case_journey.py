@@ -231,7 +231,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     assert _status_of(case.pk) == CaseStatus.TAKEN_IN_CHARGE
 
     # 6. The plan: two goals, an action at each partner organisation, agreed with the person.
-    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator(f"main a[href='/cases/{case.pk}/']").first.click()  # "go to the case"
     page.locator(f"main a[href='/cases/{case.pk}/plan/']").first.click()
     page.locator(f"form[action='/cases/{case.pk}/plan/new/'] button[type=submit]").click()
     expect(page.locator(f"main a[href='/cases/{case.pk}/plan/goals/new/']")).to_be_visible()
@@ -275,14 +275,14 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     _shot(page, "6_plan_agreed")
 
     # A restricted note for the case team.
-    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator(f"main a[href='/cases/{case.pk}/']").first.click()  # the breadcrumbs
     page.fill("#id_text", RESTRICTED_NOTE)
     _choose(page, "#id_restricted")
     page.locator(f"form[action='/cases/{case.pk}/notes/'] button[type=submit]").click()
     expect(page.locator("main")).to_contain_text(RESTRICTED_NOTE)
 
     # 7. Interventions: a welcome interview, then a joint one (social and labour experts).
-    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator(f"main a[href='/cases/{case.pk}/']").first.click()
     page.locator(f"main a[href='/cases/{case.pk}/interventions/']").first.click()
     for kind, joint in (("welcome_interview", False), ("orientation_interview", True)):
         page.locator(f"main a[href='/cases/{case.pk}/interventions/new/']").click()
@@ -302,7 +302,8 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     expect(page.locator(f"#intervention-{joint.pk}")).to_contain_text(RESTRICTED_INTERVENTION)
 
     # 8. A review of the plan.
-    page.goto(f"{base}/cases/{case.pk}/plan/")
+    page.locator(f"main a[href='/cases/{case.pk}/']").first.click()
+    page.locator(f"main a[href='/cases/{case.pk}/plan/']").first.click()
     page.locator(f"main a[href='/cases/{case.pk}/plan/reviews/new/']").first.click()
     page.fill("#id_notes", "Frequenta la mediazione; tirocinio in partenza.")
     page.locator("main form button[type=submit]").click()
@@ -330,7 +331,8 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     for hidden in hidden_from_partner:
         expect(main).not_to_contain_text(hidden)
     expect(partner.locator("main a[href*='/documents/']")).to_have_count(0)
-    partner.goto(f"{base}/cases/{case.pk}/plan/")
+    partner.locator("#shared-plan-link").click()
+    expect(partner).to_have_url(f"{base}/cases/{case.pk}/plan/")
     expect(main).to_contain_text(w.mediation.label)
     for hidden in hidden_from_partner:
         expect(main).not_to_contain_text(hidden)
@@ -343,7 +345,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
 
     # 9. The closure with its outcome, every goal evaluated; the timeline tells the story in order.
     _sign_in(page, base, "social_expert_a")
-    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator(f"main a[href='/cases/{case.pk}/']").first.click()  # My work: the cases I manage
     page.locator(f"main a[href='/cases/{case.pk}/close/']").click()
     page.select_option("#id_reason", ClosureReason.EMPLOYED)
     page.fill("#id_outcome", "Assunto con contratto regolare dopo il tirocinio.")
