@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pua.network",
     "pua.people",
     "pua.cases",
+    "pua.assessments",
     "pua.governance",
     "pua.api",
 ]

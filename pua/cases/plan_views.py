@@ -24,6 +24,7 @@ from pua.core.shortcuts import found, require_perm, save_form
 
 from . import plan_selectors as selectors
 from . import plan_services as services
+from .access import shared_cases
 from .plan_forms import (
     ActionForm,
     ActionStatusForm,
@@ -233,6 +234,9 @@ def action_status(request, case_pk, pk):
         saved = save_form(request, form, lambda data: services.action_set_status(action=action, by=user, **data),
                           _("Action updated."))
         if saved:
+            if shared and not shared_cases(user).filter(pk=case.pk).exists():
+                # Their last active action is over: the person is no longer shared with them.
+                return redirect("cases:my_work")
             return redirect(_plan_url(case, f"action-{action.pk}"))
     return render(request, "cases/plan_action_status.html", _page(request, case, action=action, form=form,
                                                                   shared=shared))

@@ -311,9 +311,9 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     assert plan.reviews.count() == 1
     _sign_out(page, base)
 
-    # 10. Before the closure, while both actions are planned (after it, an action done no
-    # longer shares the person): the partner operator of the mediation provider sees the
-    # case number, the status and their own action — nothing else.
+    # 10. Before the closure, while both actions are planned (an action done no longer shares the
+    # person: checked at the end of this step): the partner operator of the mediation provider
+    # sees the case number, the status and their own action — nothing else.
     partner_context = browser.new_context()
     partner = _watch(partner_context.new_page(), problems)
     _sign_in(partner, base, "partner_operator_a")
@@ -341,6 +341,17 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     assert _status_code(partner_context, f"{base}/cases/{case.pk}/interventions/") == 404
     assert _status_code(partner_context, f"{base}/cases/person/{person.pk}/documents/") == 404
     assert _status_code(partner_context, f"{base}/cases/{case.pk}/notes/") == 404
+    # The partner reports their action done: from then on the person is no longer shared with them.
+    mediation_action = plan.actions.get(service=w.mediation)
+    partner.locator(f"main a[href='/cases/{case.pk}/plan/actions/{mediation_action.pk}/status/']").click()
+    partner.select_option("#id_status", "done")
+    partner.fill("#id_outcome_note", "Dieci incontri di mediazione svolti.")
+    partner.locator("main form button[type=submit]").click()
+    expect(partner).to_have_url(f"{base}/cases/work/")
+    expect(partner.locator(f"main a[href='/cases/{case.pk}/']")).to_have_count(0)
+    mediation_action.refresh_from_db()
+    assert (mediation_action.status, mediation_action.outcome_note) == ("done", "Dieci incontri di mediazione svolti.")
+    assert _status_code(partner_context, f"{base}/cases/{case.pk}/") == 404
     partner_context.close()
 
     # 9. The closure with its outcome, every goal evaluated; the timeline tells the story in order.
