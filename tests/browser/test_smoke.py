@@ -39,3 +39,25 @@ def test_it_walks_a_director_through_the_shell(world, live_server, page):
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
     expect(page.locator("h1")).to_have_text("Sign in")
     assert problems == []
+
+
+def test_it_opens_the_main_menu_on_a_phone(world, live_server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "social_expert_a")
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    cases_link = page.locator("#main-nav a[href='/cases/']")
+    expect(cases_link).to_be_hidden()
+    page.locator(".custom-navbar-toggler").click()
+    expect(cases_link).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    cases_link.click()
+    expect(page).to_have_url(f"{live_server.url}/cases/")
+    assert problems == []
+    context.close()
