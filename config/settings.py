@@ -255,8 +255,21 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "pua.cases.models.PlanStatus",
         "ActionStatusEnum": "pua.cases.models.ActionStatus",
         "AgreementStatusEnum": "pua.network.models.AgreementStatus",
+        "ResponseStatusEnum": "pua.assessments.models.ResponseStatus",
+        "InstrumentPurposeEnum": "pua.assessments.models.Purpose",
     },
 }
+
+# Blocks that apps coming after "cases" add to the case page and to the
+# person's journey page (dotted paths of functions (request, case_or_person)
+# returning {"template": ..., "context": {...}} or None): the cases app looks
+# them up by name and never imports those apps.
+CASE_PAGE_PANELS = ["pua.assessments.integration.case_panel"]
+PERSON_PAGE_PANELS = ["pua.assessments.integration.person_panel"]
+
+# Statistical disclosure control: counts below this are shown as "<5" in
+# assessment aggregates seen outside the case work (see assessments.aggregate_selectors).
+AGGREGATE_MIN_CELL = env_int("AGGREGATE_MIN_CELL", 5)
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from . import agreements, cases, journey, people, plans, profile, search, views, work
+from . import agreements, assessments, cases, journey, people, plans, profile, search, views, work
 
 app_name = "api"
 
@@ -23,7 +23,7 @@ router.register("access-points", views.AccessPointViewSet, basename="accesspoint
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("users", views.UserViewSet, basename="user")
 router.register("memberships", views.MembershipViewSet, basename="membership")
-for area in (profile, search, agreements, people, cases, journey, plans, work):
+for area in (profile, search, agreements, people, cases, journey, plans, work, assessments):
     area.register(router)
 
 urlpatterns = [

@@ -69,11 +69,13 @@ def manages_instrument(user, obj=None) -> bool:
 
 
 @rules.predicate
-def sees_instrument(user, obj) -> bool:
+def sees_instrument(user, obj=None) -> bool:
+    grants = grants_for(user)
+    if obj is None:  # anywhere: may open the list of instruments
+        return grants.is_admin or grants.has_role(PERSON_ROLES)
     instrument = _instrument_of(obj)
     if instrument is None:
         return False
-    grants = grants_for(user)
     if instrument.access_point_id is None:
         return grants.has_role(PERSON_ROLES) or manages_instrument(user, instrument)
     return grants.has_role_at(PERSON_ROLES, {instrument.access_point_id}) or manages_instrument(user, instrument)
@@ -130,6 +132,15 @@ rules.add_perm("assessments.review_outcome", reads_response_detail & fills_respo
 rules.add_perm("assessments.view_aggregates", sees_aggregates)
 
 
+@rules.predicate
+def directs_an_access_point(user) -> bool:
+    return grants_for(user).has_role(DIRECTOR_ROLES)
+
+
+# The report of overridden screening outcomes ("overrides are reported").
+rules.add_perm("assessments.view_overrides", directs_an_access_point)
+
+
 # --- querysets --------------------------------------------------------------------------
 
 def visible_instruments(user) -> QuerySet[Instrument]:
@@ -179,3 +190,8 @@ def detail_condition(user) -> Q:
                                                    removed_at__isnull=True))
     return (~Q(instrument_version__instrument__purpose__in=RESTRICTED_DETAIL_PURPOSES)
             | Q(access_point_id__in=grants.access_point_ids(DIRECTOR_ROLES)) | in_team)
+
+
+def directed_responses(user) -> QuerySet[Response]:
+    """Of ``visible_responses``: those of the access points ``user`` directs."""
+    return visible_responses(user).filter(access_point_id__in=grants_for(user).access_point_ids(DIRECTOR_ROLES))

@@ -1,3 +1,12 @@
-"""URLs of this feature."""
+"""URLs of the aggregates, and of the case integration (``integration_urls``:
+``urls.py`` concatenates one module per feature and this one carries both)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import aggregate_views, integration_urls
+
+urlpatterns = [
+    path("aggregates/", aggregate_views.aggregates, name="aggregates"),
+    path("aggregates/export.csv", aggregate_views.aggregates_csv, name="aggregates_csv"),
+    *integration_urls.urlpatterns,
+]

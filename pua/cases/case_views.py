@@ -8,11 +8,13 @@ partner operators, who get the shared view.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +55,19 @@ def _filters(form) -> dict:
         return {}
     form.is_valid()
     return form.cleaned_data
+
+
+def page_panels(setting: str, request, obj) -> list[dict]:
+    """Blocks that apps coming after ``cases`` add to a page, named in
+    ``settings.<setting>`` (e.g. ``CASE_PAGE_PANELS``) and looked up by name so
+    that ``cases`` never imports them. Each function takes the request and the
+    page's object and returns ``{"template": ..., "context": {...}}`` or None."""
+    panels = []
+    for path in getattr(settings, setting, ()):
+        panel = import_string(path)(request, obj)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 def _results_template(request, template: str) -> str:
@@ -149,6 +164,7 @@ def case_detail(request, pk):
         "notes_count": notes.count(),
         "note_form": NoteForm(may_restrict=user.has_perm("cases.view_restricted", case)) if can_change else None,
         "events": selectors.case_timeline(user, case, limit=LATEST_EVENTS, newest_first=True),
+        "panels": page_panels("CASE_PAGE_PANELS", request, case),
     })
 
 

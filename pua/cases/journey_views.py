@@ -20,6 +20,7 @@ from pua.core.shortcuts import found, require_perm
 from pua.people.access import visible_persons
 
 from . import case_selectors, consents_selectors, contacts_selectors, documents_selectors, referrals_selectors
+from .case_views import page_panels
 
 # (feature, selector), in the order of the page.
 SECTIONS = (
@@ -61,4 +62,5 @@ def person_journey(request, pk):
         "can_add_contact": active and user.has_perm("cases.add_contact", person.access_point),
         "can_change_consent": active and user.has_perm("cases.change_consent", person),
         "can_merge": active and user.has_perm("cases.merge_person", person),
+        "panels": page_panels("PERSON_PAGE_PANELS", request, person),
     })

@@ -36,8 +36,12 @@ def _reference_data(transactional_db):
     back before each test."""
     from django.apps import apps
 
+    from pua.assessments.loader import load_instruments
+    from pua.assessments.models import Instrument
     from pua.network.models import Municipality
     from pua.network.reference import load_reference_data
 
     if not Municipality.objects.exists():
         load_reference_data(apps)
+    if not Instrument.objects.exists():
+        load_instruments()

@@ -123,7 +123,7 @@ def test_it_lists_the_resources_at_the_root(api_as, world):
         "offering-search", "geojson/offerings", "geojson/organisations",
         "agreements", "network-contacts",
         "persons", "cases", "contacts", "consents", "referrals", "plans", "plan-goals", "plan-actions",
-        "interventions", "tasks", "documents",
+        "interventions", "tasks", "documents", "instruments", "responses",
     }
 
 
