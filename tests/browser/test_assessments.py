@@ -59,6 +59,13 @@ def _sign_in(page, base, username):
     expect(page).to_have_url(f"{base}/")
 
 
+def _choose(page, css):
+    """Tick a radio button as a person does: on its label."""
+    control = page.locator(css)
+    page.locator(f"label[for='{control.get_attribute('id')}']").click()
+    expect(control).to_be_checked()
+
+
 def _published(code):
     return InstrumentVersion.objects.select_related("instrument").get(instrument__code=code,
                                                                        status=VersionStatus.PUBLISHED)
@@ -295,14 +302,13 @@ def test_it_screens_a_case_for_exploitation_from_the_first_page_to_the_amendment
 
     # The operator overrides the outcome: a reason is needed.
     other = next(code for code in outcomes if code != PRESUMED_VICTIM)
-    review = page.locator("#review form")
-    review.locator(f"input[name=confirmed_outcome][value={other}]").check()
-    review.locator("button[type=submit]").click()
+    _choose(page, f"#review input[name=confirmed_outcome][value={other}]")
+    page.locator("#review form button[type=submit]").click()
     expect(page.locator("#id_reason_error")).to_be_visible()
     response.refresh_from_db()
     assert (response.confirmed_outcome, response.reviewed_at) == ("", None)
     reason = "La persona riferisce di essere libera di lasciare il lavoro."
-    page.locator("#review form").locator(f"input[name=confirmed_outcome][value={other}]").check()
+    _choose(page, f"#review input[name=confirmed_outcome][value={other}]")
     page.fill("#id_reason", reason)
     page.locator("#review form button[type=submit]").click()
     expect(page.locator("#review-status")).to_contain_text(reason)
@@ -365,7 +371,7 @@ def test_it_refuses_an_xlsform_with_a_repeat_naming_sheet_row_and_column(setting
     page.select_option("#id_purpose", "other")
     page.fill("#id_title", "Famiglia")
     page.locator("main form[enctype] button[type=submit]").click()
-    table = page.locator("main [role=alert] table")
+    table = page.locator("#upload-problems table")
     expect(table).to_be_visible()
     rows = table.locator("tbody tr").evaluate_all(
         "(rows) => rows.map((row) => [...row.cells].slice(0, 3).map((cell) => cell.textContent.trim()))")
