@@ -80,3 +80,19 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def english_personas(request):
+    """For tests that read messages and labels written in English: pages
+    follow the signed-in user's language, so the personas speak English too."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    with translation.override("en"):
+        if "world" in request.fixturenames:
+            w = request.getfixturevalue("world")
+            get_user_model().objects.update(preferred_language="en")
+            for user in [*w.users.values(), w.other_director, w.other_worker]:
+                user.preferred_language = "en"
+        yield

@@ -23,6 +23,9 @@ from .assertions import assert_error, audit_entries, ids
 INSTRUMENTS = "/api/v1/instruments/"
 RESPONSES = "/api/v1/responses/"
 
+# These tests read messages written in English.
+pytestmark = pytest.mark.usefixtures("english_personas")
+
 
 @pytest.fixture
 def screening(world):

@@ -191,6 +191,7 @@ def test_it_normalises_numbers(world, person, worker):
     assert services.clean_value({}, {"name": "n", "type": "integer"}, "+007") == "7"
 
 
+@pytest.mark.usefixtures("english_personas")  # reads English messages
 def test_it_submits_computes_and_records_facts_and_a_case_event(world, person, worker):
     version = make_version()
     case = CaseFactory(person=person)

@@ -354,6 +354,7 @@ def test_restricted_answers_are_for_the_case_team_and_the_director(world, login,
 
 # --- a person's responses ----------------------------------------------------------------
 
+@pytest.mark.usefixtures("english_personas")  # reads English messages
 def test_it_lists_a_persons_responses_with_amendments(world, login, version, person):
     user = world.users["social_expert"]
     original = submitted(version, person, user)
