@@ -8,8 +8,9 @@ consents, inbound referrals, a case that follows a plausible funnel
 follow-up → closed with a reason), the case team, the plan with goals and
 actions at network organisations, reviews, interventions, notes, tasks and
 appointments, outbound referrals and the case timeline (``CaseEvent``) that
-matches all of it. Dates spread over the last two years and are in order
-within each case.
+matches all of it. Screening and vulnerability responses come from
+``pua.assessments.dataset`` (imported lazily, see ``_Builder.__init__``).
+Dates spread over the last two years and are in order within each case.
 
 Who the persons are follows the seeds: at a PUA (INLAV, seeds 000–002)
 mostly migrant workers met in agriculture and logistics (Punjab, Morocco,
@@ -491,6 +492,16 @@ class _Builder:
         self.events: list[dict] = []
         self.text = self._texts()
         self._load_context(access_point)
+        # Cases that reached screening in the current chunk, for the assessment responses; models those
+        # add are written after ``ORDER``.
+        self.screened: list[tuple] = []
+        self.extra_order: list[type] = []
+        # Assessments build on cases (their responses point at cases), not the other way round: the
+        # generator of screening responses is imported here, when a dataset is built, never when this
+        # module is loaded. None when the shipped instruments are not loaded.
+        from pua.assessments.dataset import responses_generator  # noqa: PLC0415
+
+        self.responses = responses_generator(self, seed)
 
     # --- time
 
@@ -687,6 +698,9 @@ class _Builder:
         for offset in range(0, count, CHUNK):
             for t0, number in zip(starts[offset:offset + CHUNK], numbers[offset:offset + CHUNK], strict=True):
                 self._story(t0, number)
+            if self.responses is not None:
+                self.responses(self.screened)
+            self.screened = []
             self._flush()
 
     def _case_numbers(self, years: list[int]) -> list[str]:
@@ -999,6 +1013,7 @@ class _Builder:
             self.status_event(case, status, S.SCREENING, t_screen, opener)
             status = S.SCREENING
             self._intervention(case, t_screen + 0.05, InterventionKind.WELCOME_INTERVIEW, [opener], facts)
+            self.screened.append((case, person, facts, t_screen, end))
         if reached == 1 and closure and closure[1] == ClosureReason.NOT_ELIGIBLE:
             t_decision = (t_screen + closure[0]) / 2
             decider = rng.choice(self.deciders)
@@ -1354,10 +1369,10 @@ class _Builder:
             t = e.pop("t")
             self.add(CaseEvent, occurred_at=self.when(t), recorded_at=self.when(t), **e)
         self.events = []
-        for model in self.ORDER:
+        for model in self.ORDER + self.extra_order:
             if model in self.tables:
                 self.result.counts[model._meta.label] += self.tables[model].write(connection)
-        assert set(self.tables) <= set(self.ORDER), "a model is missing from ORDER"
+        assert set(self.tables) <= set(self.ORDER + self.extra_order), "a model is missing from ORDER"
 
 
 def case_person(case: _Row) -> _Row:

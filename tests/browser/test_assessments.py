@@ -19,12 +19,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from pua.assessments import engine, xpath
 from pua.assessments.models import Instrument, InstrumentVersion, Response, ResponseStatus, VersionStatus
 from pua.assessments.response_forms import field_context
 from pua.cases.models import CaseStatus
 from pua.cases.tests.factories import CaseFactory, CaseTeamMemberFactory, PersonFactory
+from tests.browser.pages import choose as _choose
+from tests.browser.pages import sign_in as _sign_in
+from tests.browser.pages import watch as _watch
 
 pytestmark = pytest.mark.browser
 
@@ -41,29 +43,6 @@ FILL_URL = re.compile(r"/assessments/responses/(\d+)/page/(\d+)/(\?lang=\w+)?$")
 def _shot(page, name):
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"assessments_{name}.png"), full_page=True)
-
-
-def _watch(page, problems):
-    """Console errors, page errors and HTTP errors (CSP violations show as console errors)."""
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    return page
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/")
-
-
-def _choose(page, css):
-    """Tick a radio button as a person does: on its label."""
-    control = page.locator(css)
-    page.locator(f"label[for='{control.get_attribute('id')}']").click()
-    expect(control).to_be_checked()
 
 
 def _published(code):

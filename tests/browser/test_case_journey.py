@@ -17,7 +17,6 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from pua.cases.models import (
     Case,
     CaseEvent,
@@ -39,6 +38,9 @@ from pua.cases.tests.factories import EligibilityCriterionFactory, PersonFactory
 from pua.network.models import Language, Offering, Service
 from pua.network.tests.factories import OrganisationFactory
 from pua.people.models import Person
+from tests.browser.pages import choose as _choose
+from tests.browser.pages import sign_in as _sign_in
+from tests.browser.pages import watch as _watch
 
 pytestmark = pytest.mark.browser
 
@@ -57,32 +59,9 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"case_{name}.png"), full_page=True)
 
 
-def _watch(page, problems):
-    """Console errors, page errors and HTTP errors (CSP violations show as console errors)."""
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    return page
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/")
-
-
 def _sign_out(page, base):
     page.locator("#logout-button").click()
     expect(page).to_have_url(f"{base}/accounts/login/")
-
-
-def _choose(page, css):
-    """Tick a radio button or a checkbox as a person does: on its label."""
-    control = page.locator(css)
-    page.locator(f"label[for='{control.get_attribute('id')}']").click()
-    expect(control).to_be_checked()
 
 
 def _background(locator):
