@@ -59,6 +59,26 @@ class InstrumentUploadForm(StyledFormMixin, forms.Form):
             del self.fields["access_point"]
 
 
+class InstrumentEditForm(StyledFormMixin, forms.Form):
+    """The settings of an existing instrument: the create form's choices, plus a description."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the instrument is for and when to use it, for the colleagues who fill it in."))
+    purpose = InstrumentUploadForm.base_fields["purpose"]
+    fill_roles = InstrumentUploadForm.base_fields["fill_roles"]
+    read_roles = InstrumentUploadForm.base_fields["read_roles"]
+
+    def __init__(self, *args, instrument, **kwargs):
+        kwargs.setdefault("initial", {
+            "title": instrument.title, "description": instrument.description, "purpose": instrument.purpose,
+            "fill_roles": list(instrument.fill_roles), "read_roles": list(instrument.read_roles)})
+        super().__init__(*args, **kwargs)
+        self.fields["fill_roles"].error_messages["required"] = _("Choose at least one role that fills in the instrument.")
+        self.fields["read_roles"].error_messages["required"] = _("Choose at least one role that reads the answers.")
+
+
 class VersionUploadForm(StyledFormMixin, forms.Form):
     file = _file_field()
 

@@ -30,6 +30,7 @@ from pua.core.audit import audit_change
 from pua.core.models import AuditAction
 from pua.people.access import PERSON_ROLES
 
+from .access import RESTRICTED_DETAIL_PURPOSES
 from .models import Instrument, InstrumentVersion, Purpose, VersionStatus
 from .xlsform import parse_xlsform
 
@@ -213,3 +214,56 @@ def version_retire(*, version, by) -> InstrumentVersion:
     now = timezone.now()
     _set_status(version, VersionStatus.RETIRED, by, retired_at=now)
     return version
+
+
+@transaction.atomic
+def instrument_update(*, instrument, by, title, description, purpose, fill_roles, read_roles) -> Instrument:
+    """Change what ``instrument`` is called and for, and who fills it in and reads it.
+
+    Versions and answers are untouched; the new roles apply to the answers
+    already given too. An exploitation screening with answers keeps its
+    purpose: its answers stay within the case team."""
+    if not by.has_perm("assessments.manage_instrument", instrument):
+        raise PermissionDenied
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    errors = _check_roles(fill_roles, read_roles)
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the instrument a title.")]
+    elif len(title) > 200:
+        errors["title"] = [_("The title can be at most 200 characters long.")]
+    if purpose not in Purpose.values:
+        errors["purpose"] = [_("Choose what the instrument is for.")]
+    elif (purpose != instrument.purpose and instrument.purpose in RESTRICTED_DETAIL_PURPOSES
+          and instrument.versions.filter(responses__isnull=False).exists()):
+        errors["purpose"] = [_("This instrument already has answers that only the case team may read: "
+                               "its purpose cannot change.")]
+    if errors:
+        raise ValidationError(errors)
+    new = {"title": title, "description": (description or "").strip(), "purpose": purpose,
+           "fill_roles": sorted(set(fill_roles)), "read_roles": sorted(set(read_roles))}
+    changes = {name: [getattr(instrument, name), value] for name, value in new.items()
+               if getattr(instrument, name) != value}
+    if changes:
+        for name, (_old, value) in changes.items():
+            setattr(instrument, name, value)
+        instrument.save(update_fields=list(changes))
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=instrument, changes=changes)
+    return instrument
+
+
+@transaction.atomic
+def instrument_set_active(*, instrument, active, by) -> Instrument:
+    """Offer ``instrument`` for new responses again, or stop offering it.
+    Answers already given, and the drafts already started, stay as they are."""
+    if not by.has_perm("assessments.manage_instrument", instrument):
+        raise PermissionDenied
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    active = bool(active)
+    if instrument.is_active == active:
+        raise ValidationError(_("The instrument is already active.") if active
+                              else _("The instrument is already inactive."), code="unchanged")
+    instrument.is_active = active
+    instrument.save(update_fields=["is_active"])
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=instrument, changes={"is_active": [not active, active]})
+    return instrument

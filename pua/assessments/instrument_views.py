@@ -1,5 +1,6 @@
-"""Instrument pages: list, detail with versions, creation by upload, new
-versions, preview, download of the original XLSForm, publish and retire."""
+"""Instrument pages: list, detail with versions, creation by upload, editing
+its settings, deactivating it, new versions, preview, download of the
+original XLSForm, publish and retire."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.pagination import paginate
-from pua.core.shortcuts import found, require_perm, show_errors
+from pua.core.shortcuts import found, require_perm, save_form, show_errors
 
 from . import instrument_selectors as selectors
 from . import instrument_services as services
-from .instrument_forms import InstrumentFilterForm, InstrumentUploadForm, VersionUploadForm
+from .instrument_forms import InstrumentEditForm, InstrumentFilterForm, InstrumentUploadForm, VersionUploadForm
 from .xlsform import XLSFormError
 
 
@@ -85,6 +86,43 @@ def instrument_create(request):
     return render(request, "assessments/instrument_form.html", {
         "form": form, "problems": problems, "access_point": None if chooses else request.access_point,
     })
+
+
+def _managed(request, pk):
+    instrument = found(selectors.instrument_get(request.user, pk))
+    require_perm(request.user, "assessments.manage_instrument", instrument)
+    return instrument
+
+
+@login_required
+def instrument_edit(request, pk):
+    instrument = _managed(request, pk)
+    form = InstrumentEditForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid() and save_form(request, form, lambda data: (
+            services.instrument_update(instrument=instrument, by=request.user, title=data["title"],
+                                       description=data["description"], purpose=data["purpose"],
+                                       fill_roles=data["fill_roles"], read_roles=data["read_roles"])),
+            _("Instrument settings saved.")):
+        return redirect("assessments:instrument_detail", pk=instrument.pk)
+    return render(request, "assessments/instrument_edit.html", {"form": form, "instrument": instrument})
+
+
+@login_required
+@require_POST
+def instrument_set_active(request, pk):
+    """POST ``active=1`` offers the instrument again for new responses, ``active=0`` stops offering it."""
+    instrument = _managed(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.instrument_set_active(instrument=instrument, active=active, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The instrument is active again: its published version can be filled in.")
+                         if active else _("The instrument is inactive: it is no longer offered for new answers. "
+                                          "The answers already given stay readable."))
+    return redirect("assessments:instrument_detail", pk=instrument.pk)
 
 
 @login_required

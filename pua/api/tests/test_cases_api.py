@@ -19,6 +19,7 @@ from pua.cases.tests.factories import (
     PlanGoalFactory,
     ReferralFactory,
 )
+from pua.people.models import Person
 
 from .assertions import assert_error, audit_entries, ids
 
@@ -73,6 +74,10 @@ def test_it_filters_the_list_like_the_page(api_as, world):
     expert = world.users["social_expert"]
     screening = _case(world, status=CaseStatus.SCREENING)
     managed = _case(world, case_manager=expert)
+    # Names fixed so that searching one cannot match the other by chance.
+    Person.objects.filter(pk=screening.person_id).update(first_name="Ada", last_name="Verdi")
+    Person.objects.filter(pk=managed.person_id).update(first_name="Bruno", last_name="Quaglieri")
+    managed.person.last_name = "Quaglieri"
     api = api_as(expert)
 
     assert ids(api.get(URL, {"status": "screening"})) == {screening.pk}

@@ -534,3 +534,185 @@ def test_it_filters_the_list(world, login):
     assert not list(client.get(LIST, {"purpose": Purpose.SATISFACTION}).context["page"])
     partial = client.get(LIST, {"q": "draft"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="instrument-results")
     assert b"<html" not in partial.content and b"draft_a" in partial.content
+
+
+# --- settings and deactivation ----------------------------------------------------------
+
+def _edit(client, instrument, **extra):
+    data = {"title": "Scheda lavoro", "description": "Per il primo colloquio", "purpose": Purpose.SKILLS_ASSESSMENT,
+            "fill_roles": ["social_expert", "labour_expert"], "read_roles": ["director", "social_expert"]}
+    data.update(extra)
+    return client.post(_url("instrument_edit", instrument), data)
+
+
+def _set_active(client, instrument, active):
+    return client.post(_url("instrument_set_active", instrument), {"active": "1" if active else "0"})
+
+
+def test_it_edits_the_settings_of_an_instrument(world, login):
+    instrument = _instrument(world)
+    client = login(world.users["director"])
+    page = client.get(_url("instrument_edit", instrument))
+    assert page.status_code == 200
+    assert page.context["form"].initial["title"] == "Lavoro e casa"
+    assert _url("instrument_edit", instrument).encode() in client.get(_url("instrument_detail", instrument)).content
+
+    response = _edit(client, instrument, title="  Scheda lavoro  ")
+
+    assert response.status_code == 302 and response.url == _url("instrument_detail", instrument)
+    instrument.refresh_from_db()
+    assert (instrument.title, instrument.description, instrument.purpose) == (
+        "Scheda lavoro", "Per il primo colloquio", Purpose.SKILLS_ASSESSMENT)
+    assert instrument.fill_roles == ["labour_expert", "social_expert"]
+    assert instrument.read_roles == ["director", "social_expert"]
+    assert instrument.versions.get().status == VersionStatus.PUBLISHED  # versions untouched
+    assert b"Instrument settings saved." in client.get(response.url).content
+
+
+def test_it_audits_the_changed_settings_with_old_and_new_values(world, login):
+    instrument = _instrument(world)
+    client = login(world.users["director"])
+    _edit(client, instrument, title="Lavoro e casa", description="", purpose=Purpose.VULNERABILITY,
+          fill_roles=STAFF, read_roles=["director", "social_expert"])
+
+    entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_type="assessments.instrument")
+    assert entry.actor == world.users["director"] and entry.object_id == str(instrument.pk)
+    assert entry.changes == {"read_roles": [["director"], ["director", "social_expert"]]}
+
+    _edit(client, instrument, title="Lavoro e casa", description="", purpose=Purpose.VULNERABILITY,
+          fill_roles=STAFF, read_roles=["director", "social_expert"])
+    assert AuditEntry.objects.filter(action=AuditAction.UPDATE, object_type="assessments.instrument").count() == 1
+
+
+def test_it_asks_for_a_role_that_fills_in_and_saves_nothing(world, login):
+    instrument = _instrument(world)
+    client = login(world.users["director"])
+
+    response = _edit(client, instrument, fill_roles=[])
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["fill_roles"] == ["Choose at least one role that fills in the instrument."]
+    assert b"Choose at least one role that fills in the instrument." in response.content
+    assert b'aria-invalid="true"' in response.content
+    instrument.refresh_from_db()
+    assert (instrument.title, instrument.fill_roles, instrument.purpose) == ("Lavoro e casa", sorted(STAFF),
+                                                                             Purpose.VULNERABILITY)
+    assert not AuditEntry.objects.filter(action=AuditAction.UPDATE, object_type="assessments.instrument").exists()
+
+
+def test_it_checks_the_settings_in_the_service_too(world):
+    instrument = _instrument(world)
+    director = world.users["director"]
+    with pytest.raises(ValidationError) as error:
+        services.instrument_update(instrument=instrument, by=director, title=" ", description="", purpose="nope",
+                                   fill_roles=["partner_operator"], read_roles=[])
+    assert set(error.value.message_dict) == {"title", "purpose", "fill_roles", "read_roles"}
+    instrument.refresh_from_db()
+    assert instrument.title == "Lavoro e casa"
+
+
+def test_it_keeps_the_purpose_of_an_exploitation_screening_with_answers(world):
+    from pua.assessments import services as response_services
+    from pua.cases.tests.factories import PersonFactory
+
+    director = world.users["director"]
+    instrument = _instrument(world)
+    services.instrument_update(instrument=instrument, by=director, title="Screening", description="",
+                               purpose=Purpose.EXPLOITATION_SCREENING, fill_roles=STAFF, read_roles=["director"])
+    response_services.response_start(version=instrument.versions.get(), person=PersonFactory(access_point=world.ap_a),
+                                     by=director)
+    with pytest.raises(ValidationError) as error:
+        services.instrument_update(instrument=instrument, by=director, title="Screening", description="",
+                                   purpose=Purpose.OTHER, fill_roles=STAFF, read_roles=["director"])
+    assert "purpose" in error.value.message_dict
+    instrument.refresh_from_db()
+    assert instrument.purpose == Purpose.EXPLOITATION_SCREENING
+
+
+def test_it_lets_only_administrators_edit_shipped_instruments(world, login):
+    shipped = _instrument(world, access_point=None, form_id="shipped")
+    client = login(world.users["director"])
+    assert client.get(_url("instrument_edit", shipped)).status_code == 403
+    assert _edit(client, shipped).status_code == 403
+    assert _set_active(client, shipped, False).status_code == 403
+    assert _url("instrument_edit", shipped).encode() not in client.get(_url("instrument_detail", shipped)).content
+    with pytest.raises(PermissionDenied):
+        services.instrument_set_active(instrument=shipped, active=False, by=world.users["director"])
+    shipped.refresh_from_db()
+    assert (shipped.title, shipped.is_active) == ("Lavoro e casa", True)
+
+    admin = login(world.users["admin"])
+    assert admin.get(_url("instrument_edit", shipped)).status_code == 200
+    assert _edit(admin, shipped).status_code == 302
+    assert _set_active(admin, shipped, False).status_code == 302
+    shipped.refresh_from_db()
+    assert (shipped.title, shipped.is_active) == ("Scheda lavoro", False)
+
+
+def test_it_hides_the_settings_of_another_access_points_instrument(world, login):
+    other = _instrument(world, access_point="B", form_id="published_b")
+    client = login(world.users["director"])
+    assert client.get(_url("instrument_edit", other)).status_code == 404
+    assert _edit(client, other).status_code == 404
+    assert _set_active(client, other, False).status_code == 404
+    other.refresh_from_db()
+    assert (other.title, other.is_active) == ("Lavoro e casa", True)
+    with pytest.raises(PermissionDenied):
+        services.instrument_update(instrument=other, by=world.users["director"], title="x", description="",
+                                   purpose=Purpose.OTHER, fill_roles=STAFF, read_roles=STAFF)
+
+
+@pytest.mark.parametrize("role", ["social_expert", "outreach_operator"])
+def test_it_lets_the_staff_change_no_settings(world, login, role):
+    instrument = _instrument(world)
+    client = login(world.users[role])
+    assert client.get(_url("instrument_edit", instrument)).status_code == 403
+    assert _edit(client, instrument).status_code == 403
+    assert _set_active(client, instrument, False).status_code == 403
+    instrument.refresh_from_db()
+    assert (instrument.title, instrument.is_active) == ("Lavoro e casa", True)
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page_from_the_settings(world, client):
+    instrument = _instrument(world)
+    for response in (client.get(_url("instrument_edit", instrument)), _set_active(client, instrument, False)):
+        assert response.status_code == 302 and "/login" in response.url
+    instrument.refresh_from_db()
+    assert instrument.is_active
+
+
+def test_it_deactivates_an_instrument_and_offers_it_no_more(world, login):
+    from pua.assessments import services as response_services
+    from pua.cases.tests.factories import PersonFactory
+
+    director = world.users["director"]
+    instrument = _instrument(world)
+    version = instrument.versions.get()
+    person = PersonFactory(access_point=world.ap_a)
+    given = response_services.response_start(version=version, person=person, by=director)
+    client = login(director)
+    start = reverse("assessments:response_start") + f"?person={person.pk}"
+    assert [v.pk for v in client.get(start).context["versions"]] == [version.pk]
+    assert client.get(_url("instrument_set_active", instrument)).status_code == 405
+
+    response = _set_active(client, instrument, False)
+
+    assert response.status_code == 302 and response.url == _url("instrument_detail", instrument)
+    instrument.refresh_from_db()
+    assert instrument.is_active is False
+    entry = AuditEntry.objects.get(action=AuditAction.UPDATE, object_type="assessments.instrument")
+    assert entry.changes == {"is_active": [True, False]}
+    assert client.get(start).context["versions"] == []
+    assert client.post(reverse("assessments:response_start"),
+                       {"version": version.pk, "person": person.pk}).status_code == 404
+    assert client.get(_url("response_detail", given)).status_code == 200  # answers already given stay readable
+    detail = client.get(_url("instrument_detail", instrument))
+    assert detail.status_code == 200 and b"Activate again" in detail.content
+    assert _set_active(client, instrument, False).status_code == 302  # already inactive: a message, no change
+    assert AuditEntry.objects.filter(action=AuditAction.UPDATE, object_type="assessments.instrument").count() == 1
+
+    _set_active(client, instrument, True)
+
+    instrument.refresh_from_db()
+    assert instrument.is_active is True
+    assert [v.pk for v in client.get(start).context["versions"]] == [version.pk]
