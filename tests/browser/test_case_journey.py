@@ -118,7 +118,11 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     expect(mobile).to_have_url(f"{base}/cases/contacts/quick/")
     _choose(mobile, "input[name=channel][value=street_unit]")
     chosen, other = (mobile.locator(f"input[name=channel][value={v}] + label") for v in ("street_unit", "drop_in"))
-    assert _background(chosen) != _background(other)  # the chosen channel shows as chosen
+    # The chosen channel shows as chosen (once the buttons' colour transition has run).
+    mobile.wait_for_function(
+        "() => getComputedStyle(document.querySelector('input[name=channel][value=street_unit] + label'))"
+        ".backgroundColor !== 'rgba(0, 0, 0, 0)'")
+    assert _background(chosen) != _background(other)
     mobile.fill("#id_place_description", "Piazza del mercato")
     mobile.fill("#id_alias", "Kwame")
     mobile.fill("#id_needs_expressed", "Lavora nei campi senza contratto, chiede aiuto.")
