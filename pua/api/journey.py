@@ -22,7 +22,6 @@ contact, to the one the client works at (session or ``X-Access-Point``).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -181,13 +180,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_visible_queryset(self, user):
         return cases_access.visible_contacts(user)
 
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        contact = contacts_selectors.contact_get(self.request.user, pk) if str(pk).isdigit() else None
-        if contact is None:
-            raise Http404
-        self.check_object_permissions(self.request, contact)
-        return contact
+    object_selector = staticmethod(contacts_selectors.contact_get)
 
     def _fresh(self, contact):
         return self.get_serializer(contacts_selectors.contact_get(self.request.user, contact.pk)).data
@@ -451,13 +444,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
     def get_visible_queryset(self, user):
         return cases_access.visible_referrals(user)
 
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        referral = referrals_selectors.referral_get(self.request.user, pk) if str(pk).isdigit() else None
-        if referral is None:
-            raise Http404
-        self.check_object_permissions(self.request, referral)
-        return referral
+    object_selector = staticmethod(referrals_selectors.referral_get)
 
     def _shows_names(self, referrals) -> set[int]:
         """The referrals whose person's names the user may see, as on the pages."""

@@ -100,6 +100,20 @@ class JourneyViewSet(ApiViewSet):
     list_permission = ""
     object_permission = ""  # set on an action to require it on the object (403)
 
+    # ``staticmethod(<selector>)``: ``(user, pk) -> object | None``, the pages'
+    # own read of one object; then ``get_object`` uses it (404 when None).
+    object_selector = None
+
+    def get_object(self):
+        if self.object_selector is None:
+            return super().get_object()
+        pk = self.kwargs["pk"]
+        obj = self.object_selector(self.request.user, pk) if str(pk).isdigit() else None
+        if obj is None:
+            raise Http404
+        self.check_object_permissions(self.request, obj)
+        return obj
+
     def permission_object(self, obj):
         """The object the rules are written for (a goal is checked on its plan)."""
         return obj

@@ -13,7 +13,7 @@ and reading a document's metadata writes an audit READ of its person.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -106,13 +106,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_visible_queryset(self, user):
         return cases_access.visible_tasks(user).select_related("case", "assignee", "access_point", "created_by")
 
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        task = work_selectors.task_get(self.request.user, pk) if str(pk).isdigit() else None
-        if task is None:
-            raise Http404
-        self.check_object_permissions(self.request, task)
-        return task
+    object_selector = staticmethod(work_selectors.task_get)
 
     @extend_schema(parameters=[TaskFilterSerializer])
     def list(self, request, *args, **kwargs):
@@ -216,13 +210,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_visible_queryset(self, user):
         return cases_access.visible_documents(user).select_related("person", "case", "referral", "uploaded_by")
 
-    def get_object(self):
-        pk = self.kwargs["pk"]
-        document = documents_selectors.document_get(self.request.user, pk) if str(pk).isdigit() else None
-        if document is None:
-            raise Http404
-        self.check_object_permissions(self.request, document)
-        return document
+    object_selector = staticmethod(documents_selectors.document_get)
 
     def perform_content_negotiation(self, request, force=False):
         # A file download answers whatever the client accepts.
