@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pua.people.models import validate_country_code
+from pua.people.models import ScreeningFlag, validate_country_code
 
 # --- first contact --------------------------------------------------------
 
@@ -216,6 +216,10 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
     closure_outcome = models.TextField(_("outcome"), blank=True)
+    # From the outcome in force of the latest submitted exploitation screening
+    # of the case; written by ``case_services.case_screening_flag_set`` only.
+    screening_flag = models.CharField(_("screening flag"), max_length=20, choices=ScreeningFlag.choices,
+                                      blank=True, default="", db_index=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
 

@@ -87,6 +87,16 @@ VICTIM_PERMIT_KINDS = frozenset({
 })
 
 
+class ScreeningFlag(models.TextChoices):
+    """The risk flag a person and a case carry from the outcome in force of
+    the case's latest submitted exploitation screening (written by
+    ``pua.cases.case_services.case_screening_flag_set``)."""
+
+    NONE = "", _("No flag")
+    TRAFFICKING = "trafficking", _("Presumed trafficking")
+    EXPLOITATION = "exploitation", _("Exploitation indicators")
+
+
 class CaseNumberCounter(models.Model):
     """One row per year; the service locks it to hand out case numbers."""
 
@@ -140,6 +150,10 @@ class Person(models.Model):
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_records", verbose_name=_("merged into"))
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # The flag of the person's open case, else of their latest case: a copy
+    # kept by the cases service, because this app cannot query cases.
+    screening_flag = models.CharField(_("screening flag"), max_length=20, choices=ScreeningFlag.choices,
+                                      blank=True, default="", db_index=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
