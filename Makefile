@@ -30,7 +30,8 @@ migrate: install var
 run: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --once
 	$(PY) manage.py load_instruments
-	$(PY) manage.py generate_dataset --persons 300 --seed 2026 --if-empty
+	$(PY) manage.py generate_dataset --persons 300 --seed 2026 --access-point "PUA Ambito di Cremona" --if-empty
+	$(PY) manage.py generate_dataset --persons 120 --seed 2027 --access-point "UTI Distretto B Frosinone" --if-empty
 	$(PY) manage.py collectstatic --no-input -v 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -8,6 +8,7 @@ a case worker and a director of access point B, who must see nothing of A.
     world.other_director, world.other_worker   director and social expert at B
 """
 
+import shutil
 from dataclasses import dataclass, field
 
 import pytest
@@ -96,3 +97,43 @@ def english_personas(request):
             for user in [*w.users.values(), w.other_director, w.other_worker]:
                 user.preferred_language = "en"
         yield
+
+
+# Playwright drives Debian's Chromium (never a downloaded browser build), for
+# the browser tests and the crawl alike.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+# The crawl (tests/crawl) records its figures per persona as a user property;
+# they are printed at the end of the run, also when the tests ran in workers.
+CRAWL_FIGURES = "crawl figures"
+_crawl_figures: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _crawl_figures.extend(value for name, value in report.user_properties if name == CRAWL_FIGURES)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _crawl_figures:
+        terminalreporter.section("crawl: pages visited and problems per demo user")
+        for line in sorted(_crawl_figures):
+            terminalreporter.write_line(line)

@@ -613,15 +613,24 @@ class _Builder:
         self.home_org = memberships[0].organisation if memberships else (public or self.orgs)[0]
         male, female, last = self.names.pools_of(COUNTRIES["IT"])[0]
         user_model = get_user_model()
+        # Two operators never share a name: a reader must tell them apart.
+        taken = set(user_model.objects.values_list("first_name", "last_name"))
         for role, count in wanted.items():
             users = staff[role]
             for n in range(len(users) + 1, count + 1):
                 username = f"{STAFF_PREFIX}.{self.ap.pk}.{role}.{n}"
                 user = user_model.objects.filter(username=username).first()
                 if user is None:
+                    step = 0
+                    while True:
+                        name = ((male if n % 2 else female)[(n * 7 + len(role) + self.ap.pk + step) % 40],
+                                last[(n * 13 + len(role) + 3 * self.ap.pk + step) % 60])
+                        if name not in taken:
+                            break
+                        step += 1
+                    taken.add(name)
                     user = user_model(username=username, email=f"{username}@example.org",
-                                      first_name=(male if n % 2 else female)[(n * 7 + len(role)) % 40],
-                                      last_name=last[(n * 13 + len(role)) % 60])
+                                      first_name=name[0], last_name=name[1])
                     user.set_unusable_password()
                     user.save()
                 membership, _created = Membership.objects.get_or_create(user=user, organisation=self.home_org,

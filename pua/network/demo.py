@@ -183,6 +183,7 @@ K = OrganisationKind
 ORGANISATIONS = [
     # --- Cremona: public bodies with their real names.
     ("Regione Lombardia", K.PUBLIC_BODY, MILANO, "regione-lombardia", ""),
+    ("Regione Lazio", K.PUBLIC_BODY, ROMA, "regione-lazio", ""),
     ("Comune di Cremona", K.PUBLIC_BODY, CREMONA, "comune-cremona", ""),
     ("Provincia di Cremona – Settore Lavoro e Formazione", K.PUBLIC_BODY, CREMONA, "provincia-cremona", ""),
     ("ASST di Cremona – Servizio Dipendenze", K.HEALTH_SERVICE, CREMONA, "asst-cremona", ""),
@@ -293,6 +294,8 @@ NETWORK = [
     ("AIPES", FORMAL, [UTI_C], f"Ente capofila del Distretto socio-assistenziale C; {_FNLD_ROLE}", [SERVICES]),
     ("Consorzio dei Comuni del Cassinate", FORMAL, [UTI_D],
      f"Ente capofila del Distretto socio-assistenziale D; {_FNLD_ROLE}", [SERVICES]),
+    ("Regione Lazio", INFORMAL, ALL_UTI,
+     "Programmazione regionale delle politiche sociali e del lavoro; monitoraggio degli ambiti", [PROMOTION]),
     ("Provincia di Frosinone", FORMAL, ALL_UTI,
      "Settore Politiche Sociali: coordinamento generale del progetto e delle azioni di rete", [AWARENESS, PROMOTION]),
     ("ASL Frosinone – Dipartimento 3D", FORMAL, ALL_UTI, f"{_FNLD_ROLE.capitalize()}; ente inviante all'UTI",
@@ -769,7 +772,9 @@ NETWORK_CONTACTS = [
      "direttore"),
 ]
 
-# (username, role, organisation, access points)
+# (username, role, organisation, access points): every role at the Cremona PUA
+# and at the Frosinone UTI; each regional coordinator follows the access
+# points of their own region; one administrator for the installation.
 USERS = [
     ("direttore", Role.DIRECTOR, "Comune di Cremona", [PUA_CREMONA]),
     ("sociale", Role.SOCIAL_EXPERT, "Comune di Cremona", [PUA_CREMONA]),
@@ -777,9 +782,15 @@ USERS = [
     ("operatore", Role.OUTREACH_OPERATOR, "Comune di Cremona", [PUA_CREMONA]),
     ("partner", Role.PARTNER_OPERATOR, "Cooperativa sociale Ponte sul Po (tipo B)", [PUA_CREMONA]),
     ("consiglio", Role.BOARD_VIEWER, "Comune di Cremona", [PUA_CREMONA]),
-    ("regione", Role.REGIONAL_COORDINATOR, "Regione Lombardia", [PUA_CREMONA, UTI_FROSINONE]),
+    ("regione", Role.REGIONAL_COORDINATOR, "Regione Lombardia", [PUA_CREMONA]),
     ("admin", Role.ADMIN, "Comune di Cremona", [PUA_CREMONA]),
     ("direttore_fr", Role.DIRECTOR, "Comune di Frosinone", [UTI_FROSINONE]),
+    ("sociale_fr", Role.SOCIAL_EXPERT, "Comune di Frosinone", [UTI_FROSINONE]),
+    ("lavoro_fr", Role.LABOUR_EXPERT, "Comune di Frosinone", [UTI_FROSINONE]),
+    ("operatore_fr", Role.OUTREACH_OPERATOR, "Comune di Frosinone", [UTI_FROSINONE]),
+    ("partner_fr", Role.PARTNER_OPERATOR, "Cooperativa In Movimento", [UTI_FROSINONE]),
+    ("consiglio_fr", Role.BOARD_VIEWER, "Provincia di Frosinone", [UTI_FROSINONE]),
+    ("regione_lazio", Role.REGIONAL_COORDINATOR, "Regione Lazio", ALL_UTI),
 ]
 
 DIALLING_CODES = {"CR": "0372", "MI": "02", "RM": "06", "FR": "0775"}
@@ -1065,11 +1076,17 @@ def _users_load(*, organisations, access_points) -> list[DemoLogin]:
     fake = Faker("it_IT")
     fake.seed_instance(NAME_SEED)
     logins = []
+    # Names of the operators already there (e.g. added by the dataset generator) are not given twice.
+    taken = set(User.objects.exclude(username__in=[u for u, _, _, _ in USERS]).values_list("first_name", "last_name"))
     for username, role, organisation, aps in USERS:
         is_admin = role == Role.ADMIN
+        name = (fake.first_name(), fake.last_name())
+        while name in taken:
+            name = (fake.first_name(), fake.last_name())
+        taken.add(name)
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": fake.first_name(), "last_name": fake.last_name(),
+            defaults={"first_name": name[0], "last_name": name[1],
                       "email": f"{username}@example.org", "is_active": True,
                       "is_staff": is_admin, "is_superuser": is_admin, "preferred_language": "it"},
         )

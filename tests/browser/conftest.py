@@ -1,32 +1,12 @@
-"""Playwright drives Debian's Chromium (never a downloaded browser build)."""
+"""Browser tests run against a live server of the test database."""
 
 import os
-import shutil
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django must
 # still be allowed to touch the database from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    }
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import io
 import unicodedata
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
@@ -306,9 +307,31 @@ def test_it_prints_a_summary_from_the_command(world):
     assert Person.objects.filter(access_point=world.ap_b).count() == 20
 
 
+def test_it_takes_the_access_point_by_name(world):
+    call_command("generate_dataset", "--persons", "3", "--seed", "5", "--access-point", world.ap_b.name,
+                 stdout=io.StringIO())
+    assert Person.objects.filter(access_point=world.ap_b).count() == 3
+    assert not Person.objects.filter(access_point=world.ap_a).exists()
+
+
+def test_it_gives_generated_operators_names_no_other_user_has(world):
+    call_command("generate_dataset", "--persons", "3", "--seed", "5", "--access-point", str(world.ap_b.pk),
+                 stdout=io.StringIO())
+    call_command("generate_dataset", "--persons", "3", "--seed", "6", "--access-point", str(world.ap_a.pk),
+                 stdout=io.StringIO())
+    users = get_user_model().objects
+    generated = list(users.filter(username__startswith="dataset.").values_list("first_name", "last_name"))
+    others = set(users.exclude(username__startswith="dataset.").values_list("first_name", "last_name"))
+    assert len(generated) >= 8
+    assert len(set(generated)) == len(generated)
+    assert not others & set(generated)
+
+
 def test_it_refuses_an_unknown_access_point_or_a_negative_count(db):
     with pytest.raises(CommandError, match="No access point"):
         call_command("generate_dataset", "--persons", "5", "--access-point", "999999", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No access point"):
+        call_command("generate_dataset", "--persons", "5", "--access-point", "Nowhere", stdout=io.StringIO())
     with pytest.raises(CommandError, match="zero or more"):
         call_command("generate_dataset", "--persons", "-1", stdout=io.StringIO())
     assert not Person.objects.exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pua.network.demo import (
     INLAV,
     NAUTILUS,
+    NAUTILUS_UTIS,
     NETWORK_CONTACTS,
     OFFERINGS,
     PUA_CREMONA,
@@ -176,17 +177,34 @@ def test_it_lets_a_demo_user_sign_in(debug_on, client):
     assert client.session["_auth_user_id"] == str(get_user_model().objects.get(username="sociale").pk)
 
 
-def test_it_gives_the_regional_coordinator_one_access_point_of_each_programme(debug_on):
+def test_it_gives_each_regional_coordinator_the_access_points_of_their_region(debug_on):
     _load()
-    membership = Membership.objects.get(user__username="regione")
-    assert membership.role == Role.REGIONAL_COORDINATOR
-    assert set(membership.access_points.values_list("name", flat=True)) == {PUA_CREMONA, UTI_FROSINONE}
+    lombardy = Membership.objects.get(user__username="regione")
+    assert lombardy.role == Role.REGIONAL_COORDINATOR
+    assert lombardy.organisation.name == "Regione Lombardia"
+    assert set(lombardy.access_points.values_list("territory__region", flat=True)) == {"Lombardia"}
+    lazio = Membership.objects.get(user__username="regione_lazio")
+    assert lazio.role == Role.REGIONAL_COORDINATOR
+    assert lazio.organisation.name == "Regione Lazio"
+    assert set(lazio.access_points.values_list("territory__region", flat=True)) == {"Lazio"}
+    assert set(lazio.access_points.values_list("name", flat=True)) == set(NAUTILUS_UTIS)
 
 
-def test_it_gives_the_other_districts_no_demo_users(debug_on):
+def test_it_has_every_role_at_both_staffed_access_points(debug_on):
     _load()
-    staffed = set(Membership.access_points.through.objects.values_list("accesspoint__name", flat=True))
-    assert staffed == {PUA_CREMONA, UTI_FROSINONE}
+    for access_point in (PUA_CREMONA, UTI_FROSINONE):
+        roles = set(Membership.objects.filter(access_points__name=access_point).values_list("role", flat=True))
+        assert roles >= set(Role) - {Role.ADMIN}, access_point
+    operational = set(Membership.access_points.through.objects.exclude(
+        membership__role=Role.REGIONAL_COORDINATOR).values_list("accesspoint__name", flat=True))
+    assert operational == {PUA_CREMONA, UTI_FROSINONE}
+
+
+def test_it_gives_no_two_demo_users_the_same_name(debug_on):
+    _load()
+    names = list(get_user_model().objects.values_list("first_name", "last_name"))
+    assert len(names) == len(USERS)
+    assert len(set(names)) == len(names)
 
 
 def test_it_creates_no_users_with_debug_off(settings):

@@ -12,9 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, default=100, help="How many persons to add (default 100).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
-        parser.add_argument("--access-point", type=int, dest="access_point",
-                            help="Id of the access point (default: the first active one; a minimal one is "
-                                 "created when there is none).")
+        parser.add_argument("--access-point", dest="access_point",
+                            help="Id or exact name of the access point (default: the first active one; a minimal "
+                                 "one is created when there is none).")
         parser.add_argument("--if-empty", action="store_true", dest="if_empty",
                             help="Do nothing when the access point already has persons (for the demo set-up).")
 
@@ -23,9 +23,10 @@ class Command(BaseCommand):
             raise CommandError("--persons must be zero or more.")
         ap = None
         if access_point is not None:
-            ap = AccessPoint.objects.filter(pk=access_point).first()
+            lookup = {"pk": int(access_point)} if str(access_point).isdigit() else {"name": access_point}
+            ap = AccessPoint.objects.filter(**lookup).first()
             if ap is None:
-                raise CommandError(f"No access point with id {access_point}.")
+                raise CommandError(f"No access point {access_point}.")
         if if_empty and Person.objects.filter(**({"access_point": ap} if ap else {})).exists():
             self.stdout.write("Persons exist already: nothing generated.")
             return
