@@ -151,6 +151,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Day-month-year dates in English too (pua/core/formats/en).
+FORMAT_MODULE_PATH = ["pua.core.formats"]
 
 STATIC_URL = "/static/"
 # Leaflet and its marker clustering for the maps, from xstatic packages.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import LanguageChoiceField
 from pua.network.models import Language, Organisation
 
 from .consents_selectors import active_notices, sharing_organisations
@@ -67,7 +68,7 @@ class NoticeGiveForm(StyledFormMixin, forms.Form):
 class PrivacyNoticeForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     version = forms.CharField(label=_("Version"), max_length=20, help_text=_("E.g. 2026.1"))
-    language = forms.ModelChoiceField(label=_("Language"), queryset=Language.objects.order_by("name_en"))
+    language = LanguageChoiceField(label=_("Language"), queryset=Language.objects.all())
     valid_from = forms.DateField(label=_("Valid from"), widget=_date_widget())
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
     is_active = forms.BooleanField(label=_("Active: it can be given to people"), required=False, initial=True)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import LanguageChoiceField, LanguageMultipleChoiceField, country_choices
 from pua.network.models import Language
 from pua.network.profile_forms import MunicipalityField
-from pua.people.forms import country_choices
 from pua.people.models import Sex
 
 from .contacts_selectors import contact_operators, operators_with_contacts
@@ -41,6 +41,10 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _nationality_choices() -> list:
+    return [("", "—"), *country_choices()]
+
+
 def _now_to_the_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
@@ -63,16 +67,16 @@ class ContactForm(StyledFormMixin, forms.Form):
     alias = forms.CharField(label=_("Alias or how the person introduced themselves"), required=False, max_length=100)
     approximate_age = forms.IntegerField(label=_("Approximate age"), required=False, min_value=0, max_value=120)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *GENDER_CHOICES])
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
-    language = forms.ModelChoiceField(label=_("Language used"), required=False,
-                                      queryset=Language.objects.order_by("name_en"), empty_label="—")
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=_nationality_choices)
+    language = LanguageChoiceField(label=_("Language used"), required=False, queryset=Language.objects.all(),
+                                   empty_label="—")
     interpreter_present = forms.BooleanField(label=_("Interpreter or cultural mediator present"), required=False)
     needs_expressed = forms.CharField(label=_("Needs expressed"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
     information_given = forms.CharField(label=_("Information and materials given"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}))
-    materials_languages = forms.ModelMultipleChoiceField(
-        label=_("Languages of the materials"), required=False, queryset=Language.objects.order_by("name_en"),
+    materials_languages = LanguageMultipleChoiceField(
+        label=_("Languages of the materials"), required=False, queryset=Language.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 5}))
     follow_up_agreed = forms.CharField(label=_("Follow-up agreed"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}),
@@ -82,7 +86,6 @@ class ContactForm(StyledFormMixin, forms.Form):
         if contact is not None:
             kwargs.setdefault("initial", contact_initial(contact))
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", "—"), *country_choices()]
         if "operator" in self.fields:
             self.fields["operator"].queryset = contact_operators(
                 access_point, include_id=contact.operator_id if contact is not None else None)

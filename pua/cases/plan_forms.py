@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import LanguageChoiceField
 from pua.network import documents
 from pua.network.models import Language, Offering, Organisation, Service
 
@@ -142,9 +143,9 @@ class ActionStatusForm(StyledFormMixin, forms.Form):
 
 class AgreementForm(StyledFormMixin, forms.Form):
     agreed_on = forms.DateField(label=_("Agreed on"), widget=_date_widget())
-    language = forms.ModelChoiceField(label=_("Language of the agreement"), queryset=Language.objects.all(),
-                                      required=False, empty_label="—",
-                                      help_text=_("The language in which the plan was explained to the person."))
+    language = LanguageChoiceField(label=_("Language of the agreement"), queryset=Language.objects.all(),
+                                   required=False, empty_label="—",
+                                   help_text=_("The language in which the plan was explained to the person."))
     signed_file = forms.FileField(
         label=_("Signed plan"), required=False,
         widget=forms.FileInput(attrs={"accept": documents.ACCEPT_ATTRIBUTE}),

@@ -264,9 +264,9 @@ class Language(models.Model):
         ordering = ["name_en"]
 
     def __str__(self):
-        from django.utils.translation import get_language
+        from pua.core.names import language_name
 
-        return (self.name_it if (get_language() or "it").startswith("it") and self.name_it else self.name_en)
+        return language_name(self.code, default=self.name_en)
 
 
 class TargetGroup(models.Model):

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import LanguageMultipleChoiceField
 
 from . import access, profile_selectors
 from .models import (
@@ -128,8 +129,8 @@ class OrganisationProfileForm(StyledFormMixin, forms.ModelForm):
         label=_("Territories covered"), queryset=Territory.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    languages = forms.ModelMultipleChoiceField(
-        label=_("Languages spoken by staff"), queryset=Language.objects.order_by("name_en"), required=False,
+    languages = LanguageMultipleChoiceField(
+        label=_("Languages spoken by staff"), queryset=Language.objects.all(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
@@ -198,6 +199,7 @@ class OfferingForm(StyledFormMixin, forms.ModelForm):
             "availability", "documents_required", "legal_status", "cost", "cost_notes", "referral_phone",
             "referral_email", "referral_url", "referral_notes",
         ]
+        field_classes = {"languages": LanguageMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_groups": forms.CheckboxSelectMultiple,
@@ -213,7 +215,7 @@ class OfferingForm(StyledFormMixin, forms.ModelForm):
         current = self.instance.service if self.instance.pk else None
         self.fields["service"].queryset = profile_selectors.offerable_services(user=user, current=current)
         self.fields["site"].queryset = profile_selectors.sites_of(organisation)
-        self.fields["languages"].queryset = Language.objects.order_by("name_en")
+        self.fields["languages"].queryset = Language.objects.all()
 
 
 class OfferingFilterForm(StyledFormMixin, forms.Form):

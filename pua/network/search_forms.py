@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import LanguageChoiceField
 
 from . import access, search_selectors
 from .models import AccessPoint, Language, LegalStatusRequirement, OrganisationKind, Service, ServiceLevel, TargetGroup
@@ -38,8 +39,8 @@ class OfferingSearchForm(StyledFormMixin, forms.Form):
                                        help_text=_("Delivered in the territory, or by an organisation covering it."))
     municipality = forms.CharField(label=_("Distance from"), required=False, max_length=130,
                                    help_text=_("Municipality name or ISTAT code, e.g. Frosinone (FR) or 060038."))
-    language = forms.ModelChoiceField(label=_("Language spoken"), required=False, to_field_name="code",
-                                      queryset=Language.objects.order_by("name_en"), empty_label=_("Any language"))
+    language = LanguageChoiceField(label=_("Language spoken"), required=False, to_field_name="code",
+                                   queryset=Language.objects.all(), empty_label=_("Any language"))
     target_group = forms.ModelChoiceField(label=_("Target group"), required=False, to_field_name="code",
                                           queryset=TargetGroup.objects.order_by("code"),
                                           empty_label=_("Any target group"))

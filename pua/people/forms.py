@@ -3,35 +3,19 @@ the person (tax code, birth data) and registers it."""
 
 from __future__ import annotations
 
-import gettext
-from functools import lru_cache
-
-import pycountry
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pua.core.forms import StyledFormMixin
+from pua.core.names import country_choices, country_name  # noqa: F401  (country_name: used by the pages)
 from pua.network.models import TargetGroup
 from pua.network.profile_forms import MunicipalityField
 
 from .models import EducationLevel, EmploymentSituation, LegalStatus, Sex
 
 
-@lru_cache(maxsize=8)
-def _countries(language: str) -> tuple[tuple[str, str], ...]:
-    """(alpha-2, name) of every country, named and sorted in ``language``."""
-    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-    pairs = ((c.alpha_2, names.gettext(c.name)) for c in pycountry.countries)
-    return tuple(sorted(pairs, key=lambda pair: pair[1]))
-
-
-def country_choices() -> list[tuple[str, str]]:
-    return list(_countries((get_language() or "en").split("-")[0]))
-
-
-def country_name(code: str) -> str:
-    return dict(_countries((get_language() or "en").split("-")[0])).get(code, code)
+def _birth_country_choices() -> list:
+    return [("", "—"), *country_choices()]
 
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
@@ -55,8 +39,9 @@ class PersonForm(StyledFormMixin, forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100,
                                     help_text=_("When the exact date is not known."))
-    birth_country = forms.ChoiceField(label=_("Birth country"), required=False)
-    citizenships = forms.MultipleChoiceField(label=_("Citizenships"), required=False)
+    # Callables: the names follow the language of each request.
+    birth_country = forms.ChoiceField(label=_("Birth country"), required=False, choices=_birth_country_choices)
+    citizenships = forms.MultipleChoiceField(label=_("Citizenships"), required=False, choices=country_choices)
     tax_code = forms.CharField(label=_("Tax code"), required=False, max_length=20)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -73,9 +58,6 @@ class PersonForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        countries = country_choices()
-        self.fields["birth_country"].choices = [("", "—"), *countries]
-        self.fields["citizenships"].choices = countries
         self.fields["citizenships"].widget.attrs["size"] = 6
 
     def clean_aliases(self) -> list[str]:
