@@ -141,7 +141,8 @@ def responses_generator(builder, seed: int) -> Callable[[list], None] | None:
         for fact in _facts(stand_in, kind.definition, answers):
             builder.add(AnswerFact, response_id=row.id, key=fact.key, value=fact.value)
         builder.event(case, CaseEventKind.NOTE, t_submit, actor, kind.summary,
-                      {"response": row.id, "outcome": row.outcome}, row, Response, restricted=kind.restricted)
+                      {"response": row.id, "outcome": row.outcome, "title": kind.instrument.title}, row, Response,
+                      restricted=kind.restricted, message="response_submitted")
         if review is not None:
             t_review, reviewer, confirmed = review
             overridden = confirmed != row.outcome
@@ -152,7 +153,7 @@ def responses_generator(builder, seed: int) -> Callable[[list], None] | None:
             builder.event(case, CaseEventKind.NOTE, t_review, reviewer,
                           _("Computed outcome overridden") if overridden else _("Computed outcome confirmed"),
                           {"response": row.id, "outcome": row.outcome, "confirmed_outcome": confirmed}, row,
-                          Response, restricted=True)
+                          Response, restricted=True, message="outcome_overridden" if overridden else "outcome_confirmed")
         return row
 
     def generate(screened: list) -> None:

@@ -262,12 +262,11 @@ def response_submit(*, response: Response, by) -> Response:
         **({"amends": locked.amends_id} if locked.amends_id else {}),
     })
     if locked.case_id:
-        summary = (_("%(title)s submitted (amendment)") if locked.amends_id else _("%(title)s submitted")) % {
-            "title": instrument.title}
-        data = {"response": locked.pk, "outcome": locked.outcome}
+        message = "response_amendment_submitted" if locked.amends_id else "response_submitted"
+        data = {"response": locked.pk, "outcome": locked.outcome, "title": instrument.title}
         if locked.amends_id:
             data["amends"] = locked.amends_id
-        event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, summary=summary, data=data, obj=locked,
+        event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, message=message, data=data, obj=locked,
                      restricted=_restricted(instrument))
     return locked
 
@@ -335,8 +334,8 @@ def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = 
     audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={
         "confirmed_outcome": [before or None, confirmed_outcome], "overridden": overridden})
     if locked.case_id:
-        summary = _("Computed outcome overridden") if overridden else _("Computed outcome confirmed")
-        event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, summary=summary, obj=locked,
+        event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, obj=locked,
+                     message="outcome_overridden" if overridden else "outcome_confirmed",
                      data={"response": locked.pk, "outcome": locked.outcome, "confirmed_outcome": confirmed_outcome},
                      restricted=True)
     return locked

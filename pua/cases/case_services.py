@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from pua.core.audit import audit_change
 from pua.core.models import AuditAction
 
+from .event_messages import message_text
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -62,11 +63,18 @@ def allowed_transitions(case: Case) -> list[str]:
     return sorted(TRANSITIONS[case.status], key=list(S.values).index)
 
 
-def event_record(*, case: Case, kind: str, actor, summary: str, data: dict | None = None, obj=None,
-                 restricted: bool = False, occurred_at=None) -> CaseEvent:
-    """Append one line to the case timeline. ``summary`` must not hold personal data."""
+def event_record(*, case: Case, kind: str, actor, message: str = "", summary: str = "", data: dict | None = None,
+                 obj=None, restricted: bool = False, occurred_at=None) -> CaseEvent:
+    """Append one line to the case timeline: ``message`` (a key of
+    ``event_messages.MESSAGES``) and the ``data`` it is read with, so that
+    every reader sees it in their language. ``summary``, the same sentence in
+    the writer's language, is made from them unless given. Neither ``data``
+    nor ``summary`` may hold personal data."""
+    data = data or {}
+    if message:
+        summary = summary or message_text(message, data)
     return CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary[:300], data=data or {},
+        case=case, kind=kind, actor=actor, message=message, summary=summary[:300], data=data,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         restricted=restricted, occurred_at=occurred_at or timezone.now(),
@@ -100,7 +108,7 @@ def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_
     )
     if case_manager is not None:
         CaseTeamMember.objects.create(case=case, user=case_manager, role=TeamRole.CASE_MANAGER, added_at=now)
-    event_record(case=case, kind=CaseEventKind.OPENED, actor=by, summary=_("Case opened"),
+    event_record(case=case, kind=CaseEventKind.OPENED, actor=by, message="case_opened",
                  data={"status": status}, occurred_at=now)
     audit_change(action=AuditAction.CREATE, actor=by, obj=case, changes={"status": [None, status]})
     return case
@@ -112,8 +120,7 @@ def _set_status(case: Case, new: str, *, by, kind: str = CaseEventKind.STATUS_CH
     case.status = new
     case.status_changed_at = at or timezone.now()
     case.save(update_fields=["status", "status_changed_at"])
-    event_record(case=case, kind=kind, actor=by,
-                 summary=_("Status: %(old)s → %(new)s") % {"old": S(old).label, "new": S(new).label},
+    event_record(case=case, kind=kind, actor=by, message="status_changed",
                  data={"from": old, "to": new, **(data or {})}, occurred_at=case.status_changed_at)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=case, changes={"status": [old, new]})
 

@@ -37,10 +37,10 @@ def _open_case(person_id) -> Case | None:
     return Case.objects.filter(person_id=person_id).exclude(status=CaseStatus.CLOSED).first()
 
 
-def _on_case(person_id, *, by, summary: str, data: dict, obj, at=None) -> None:
+def _on_case(person_id, *, by, message: str, data: dict, obj, at=None) -> None:
     case = _open_case(person_id)
     if case is not None:
-        event_record(case=case, kind=CaseEventKind.CONSENT, actor=by, summary=summary, data=data, obj=obj,
+        event_record(case=case, kind=CaseEventKind.CONSENT, actor=by, message=message, data=data, obj=obj,
                      occurred_at=at)
 
 
@@ -95,8 +95,7 @@ def consent_give(*, person, purpose, organisation=None, notice=None, given_at=No
     if consent.notes:
         changes["notes"] = [None, "[set]"]
     audit_change(action=AuditAction.CREATE, actor=by, obj=consent, changes=changes, request=request)
-    _on_case(person.pk, by=by, obj=consent, at=given_at,
-             summary=_("Consent given: %(purpose)s") % {"purpose": ConsentPurpose(purpose).label},
+    _on_case(person.pk, by=by, obj=consent, at=given_at, message="consent_given",
              data={"consent_id": consent.pk, "purpose": purpose, "organisation_id": consent.organisation_id,
                    "action": "given"})
     return consent
@@ -119,8 +118,7 @@ def consent_withdraw(*, consent: Consent, by, at=None, request=None) -> Consent:
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=consent, request=request,
                  changes={"withdrawn_at": [None, at.isoformat()], "withdrawn_by": [None, by.pk]})
-    _on_case(consent.person_id, by=by, obj=consent, at=at,
-             summary=_("Consent withdrawn: %(purpose)s") % {"purpose": ConsentPurpose(consent.purpose).label},
+    _on_case(consent.person_id, by=by, obj=consent, at=at, message="consent_withdrawn",
              data={"consent_id": consent.pk, "purpose": consent.purpose, "organisation_id": consent.organisation_id,
                    "action": "withdrawn"})
     return consent
@@ -203,8 +201,7 @@ def privacy_notice_give(*, person, notice: PrivacyNotice, given_on, by, request=
     audit_change(action=AuditAction.CREATE, actor=by, obj=delivery, request=request,
                  changes={"person": [None, person.pk], "notice": [None, notice.pk],
                           "given_on": [None, given_on.isoformat()]})
-    _on_case(person.pk, by=by, obj=delivery,
-             summary=_("Privacy notice given (version %(version)s)") % {"version": notice.version},
+    _on_case(person.pk, by=by, obj=delivery, message="privacy_notice_given",
              data={"notice_id": notice.pk, "version": notice.version, "language": notice.language_id,
                    "given_on": given_on.isoformat()})
     return delivery

@@ -21,7 +21,7 @@ from pua.core.models import AuditAction
 from pua.people.services import person_create
 
 from .case_services import event_record
-from .models import Case, CaseEventKind, CaseStatus, Contact, ContactChannel
+from .models import Case, CaseEventKind, CaseStatus, Contact
 
 CONTACT_FIELDS = [
     "occurred_at", "channel", "municipality", "place_description", "operator", "language", "interpreter_present",
@@ -64,10 +64,8 @@ def _record_on_case(contact: Contact, *, by, linked: bool) -> None:
     case = _open_case(contact.person_id)
     if case is None:
         return
-    channel = ContactChannel(contact.channel).label
-    summary = (_("Contact (%(channel)s) linked to the person") if linked else _("Contact (%(channel)s)")) % {
-        "channel": channel}
-    event_record(case=case, kind=CaseEventKind.CONTACT, actor=by, summary=summary, obj=contact,
+    event_record(case=case, kind=CaseEventKind.CONTACT, actor=by, obj=contact,
+                 message="contact_linked" if linked else "contact_recorded",
                  data={"contact_id": contact.pk, "channel": contact.channel, "linked": linked},
                  occurred_at=contact.occurred_at)
 

@@ -674,15 +674,16 @@ class _Builder:
             table = self.tables[model] = _Table(model, self.ids)
         return table.add(values)
 
-    def event(self, case, kind, t, actor, summary, data=None, obj=None, model=None, restricted=False):
+    def event(self, case, kind, t, actor, summary, data=None, obj=None, model=None, restricted=False, message=""):
+        """One timeline line: ``message`` and ``data`` as the services write them (``event_messages``)."""
         self.events.append({
-            "case_id": case.id, "kind": kind, "t": t, "actor_id": actor.pk, "summary": summary,
+            "case_id": case.id, "kind": kind, "t": t, "actor_id": actor.pk, "summary": summary, "message": message,
             "data": data or {}, "object_type": model._meta.model_name if model else "",
             "object_id": obj.id if obj is not None else None, "restricted": restricted})
 
     def status_event(self, case, old, new, t, actor, **extra):
         self.event(case, CaseEventKind.STATUS_CHANGED, t, actor, self.text["status"][old, new],
-                   {"from": old, "to": new, **extra})
+                   {"from": old, "to": new, **extra}, message="status_changed")
         case["_status_t"] = t
 
     def staff_of(self, *roles):
@@ -999,7 +1000,8 @@ class _Builder:
         case = self.add(Case, access_point_id=self.ap.pk, person_id=person.id, number=f"{person.case_number}/1",
                         status=S.CONTACT, status_changed_at=self.when(t_open), opened_at=self.when(t_open),
                         case_manager_id=case_manager.pk if case_manager else None, created_by_id=opener.pk)
-        self.event(case, CaseEventKind.OPENED, t_open, opener, self.text["opened"], {"status": S.CONTACT})
+        self.event(case, CaseEventKind.OPENED, t_open, opener, self.text["opened"], {"status": S.CONTACT},
+                   message="case_opened")
         case.update(_status_t=t_open, _t_open=t_open, _person=person)
         team = []
         if case_manager is not None:
@@ -1015,7 +1017,10 @@ class _Builder:
                 work_done=rng.choice(WORK_DONE), status=ReferralStatus.SENT, sent_at=self.when(t0 - rng.uniform(1, 15)),
                 created_by_id=opener.pk)
             self.event(case, CaseEventKind.REFERRAL, t_open + 0.001, opener, self.text["referral_in"],
-                       {"referral": referral.id, "direction": ReferralDirection.INBOUND}, referral, Referral)
+                       {"referral": referral.id, "direction": ReferralDirection.INBOUND,
+                        "organisation": referral.organisation_id,
+                        "organisation_name": self.org_by_id[referral.organisation_id].name},
+                       referral, Referral, message="referral_inbound_recorded")
 
         status = S.CONTACT
         if reached >= 1:
@@ -1063,7 +1068,7 @@ class _Builder:
             plan.update(status=PlanStatus.AGREED, agreed_on=self.date(t_agreed), updated_at=self.when(t_agreed),
                         agreed_language_id=self.languages[facts["first_language"] if facts["italian_low"] else "it"].pk)
             self.event(case, CaseEventKind.PLAN, t_agreed, case_manager, self.text["plan_agreed"],
-                       {"plan": plan.id, "status": PlanStatus.AGREED, "version": 1}, plan, Plan)
+                       {"plan": plan.id, "status": PlanStatus.AGREED, "version": 1}, plan, Plan, message="plan_agreed")
             self.status_event(case, status, S.PLAN_ACTIVE, t_agreed + 0.001, case_manager)
             status = S.PLAN_ACTIVE
             self._plan_life(case, plan, facts, t_agreed, end, case_manager, team, closure)
@@ -1104,7 +1109,7 @@ class _Builder:
             referral.status = ReferralStatus.COMPLETED
         self.event(case, CaseEventKind.CLOSED, t_close, closer, self.text["status"][status, S.CLOSED],
                    {"from": status, "to": S.CLOSED, "reason": reason, "closed_from": status,
-                    "evaluations": evaluations})
+                    "evaluations": evaluations}, message="status_changed")
         case["_status_t"] = t_close
         self.result.reached["closed"] += 1
         self.result.closure_reasons[reason] += 1
@@ -1113,7 +1118,8 @@ class _Builder:
         member = self.add(CaseTeamMember, case_id=case.id, user_id=user.pk, role=role, added_at=self.when(t))
         if actor is not None:  # opening the case with a manager is in the "opened" line already
             self.event(case, CaseEventKind.TEAM, t, actor, self.text["team"][role],
-                       {"member": member.id, "user": user.pk, "role": role}, member, CaseTeamMember)
+                       {"member": member.id, "user": user.pk, "role": role}, member, CaseTeamMember,
+                       message="team_case_manager" if role == TeamRole.CASE_MANAGER else "team_member_added")
         return member
 
     def _registration_consents(self, person, case, facts, t):
@@ -1132,13 +1138,14 @@ class _Builder:
                            organisation_id=organisation.pk if organisation else None,
                            notice_id=notice.pk if notice else None, given_at=self.when(t), recorded_by_id=recorder.pk)
         data = {"consent": consent.id, "purpose": purpose, "organisation": consent.organisation_id}
-        self.event(case, CaseEventKind.CONSENT, t, recorder, self.text["given"][purpose], data, consent, Consent)
+        self.event(case, CaseEventKind.CONSENT, t, recorder, self.text["given"][purpose], data, consent, Consent,
+                   message="consent_given")
         if purpose != ConsentPurpose.CASE_MANAGEMENT and rng.random() < 0.05:
             t_withdrawn = t + rng.uniform(5, 120)
             if t_withdrawn < self.t_today:
                 consent.update(withdrawn_at=self.when(t_withdrawn), withdrawn_by_id=recorder.pk)
                 self.event(case, CaseEventKind.CONSENT, t_withdrawn, recorder, self.text["withdrawn"][purpose],
-                           {**data, "withdrawn": True}, consent, Consent)
+                           {**data, "withdrawn": True}, consent, Consent, message="consent_withdrawn")
         return consent
 
     def _decision(self, case, t, decider, *, eligible):
@@ -1161,7 +1168,8 @@ class _Builder:
                 check = CriterionCheck.NOT_APPLICABLE
             self.add(IntakeCriterionCheck, decision_id=decision.id, criterion_id=criterion.pk, result=check)
         self.event(case, CaseEventKind.INTAKE_DECISION, t, decider, self.text["decision"][outcome],
-                   {"decision": decision.id, "outcome": outcome}, decision, IntakeDecision)
+                   {"decision": decision.id, "outcome": outcome}, decision, IntakeDecision,
+                   message="intake_eligible" if eligible else "intake_not_eligible")
         return decision
 
     # --- the plan
@@ -1197,7 +1205,7 @@ class _Builder:
                     status=ActionStatus.PLANNED, updated_at=self.when(t), _code=service.code))
         plan.update(_goals=goals, _actions=actions)
         self.event(case, CaseEventKind.PLAN, t, case_manager, self.text["plan_drafted"],
-                   {"plan": plan.id, "status": PlanStatus.DRAFT, "version": 1}, plan, Plan)
+                   {"plan": plan.id, "status": PlanStatus.DRAFT, "version": 1}, plan, Plan, message="plan_drafted")
         return plan
 
     def _plan_life(self, case, plan, facts, t_agreed, end, case_manager, team, closure):
@@ -1250,7 +1258,9 @@ class _Builder:
                     reported_at=self.when(min(end, t_sent + 60)) if completed else None)
                 self.event(case, CaseEventKind.REFERRAL, t_sent, case_manager, self.text["referral_out"],
                            {"referral": referral.id, "direction": ReferralDirection.OUTBOUND,
-                            "organisation": action.provider_id}, referral, Referral)
+                            "organisation": action.provider_id, "service": action.service_id,
+                            "organisation_name": self.org_by_id[action.provider_id].name,
+                            "service_code": action["_code"]}, referral, Referral, message="referral_outbound_sent")
         # Reviews every ``review_every_days`` while the plan runs; some are overdue today.
         every = plan.review_every_days
         reviews = []
@@ -1263,7 +1273,8 @@ class _Builder:
         for t in reviews:
             self.add(PlanReview, plan_id=plan.id, reviewed_on=self.date(t), reviewed_by_id=case_manager.pk,
                      notes="Piano verificato con la persona.", next_review_due=self.date(t + every))
-            self.event(case, CaseEventKind.REVIEW, t, case_manager, self.text["review"], {"plan": plan.id})
+            self.event(case, CaseEventKind.REVIEW, t, case_manager, self.text["review"], {"plan": plan.id},
+                       message="plan_reviewed")
         last_review = reviews[-1] if reviews else t_agreed
         plan.update(next_review_due=self.date(last_review + every), updated_at=self.when(last_review))
         # Support interviews while the plan runs, some joint, some on a plan action.
@@ -1292,7 +1303,7 @@ class _Builder:
             self.add(Intervention.operators.through, intervention_id=intervention.id, user_id=user.pk)
         self.event(case, CaseEventKind.INTERVENTION, t, operators[0], self.text["intervention"][kind],
                    {"intervention": intervention.id, "kind": kind, "joint": joint}, intervention, Intervention,
-                   restricted=restricted)
+                   restricted=restricted, message="intervention_recorded")
         if facts["italian_low"] and kind == InterventionKind.WELCOME_INTERVIEW and rng.random() < 0.5:
             self._intervention(case, t + 0.01, InterventionKind.LINGUISTIC_MEDIATION, operators,
                                {**facts, "italian_low": False})
@@ -1327,7 +1338,7 @@ class _Builder:
                 note = self.add(CaseNote, case_id=case.id, author_id=author.pk, restricted=restricted,
                                 text=rng.choice(RESTRICTED_NOTES if restricted else CASE_NOTES), created_at=self.when(t))
                 self.event(case, CaseEventKind.NOTE, t, author, self.text["note"], {"note": note.id}, note, CaseNote,
-                           restricted=restricted)
+                           restricted=restricted, message="restricted_note_added" if restricted else "note_added")
         if rng.random() < 0.35:
             for _i in range(rng.choice([1, 1, 2])):
                 t = t_open + rng.uniform(0.5, max(span, 1))
@@ -1335,7 +1346,8 @@ class _Builder:
                     contact = self._contact(t, self._channel(facts["inclusion"]), person=case_person(case),
                                             facts=facts)
                     self.event(case, CaseEventKind.CONTACT, t, self.users[contact.operator_id], self.text["contact"],
-                               {"contact": contact.id, "channel": contact.channel}, contact, Contact)
+                               {"contact": contact.id, "channel": contact.channel}, contact, Contact,
+                               message="contact_recorded")
 
     def _task(self, case, t_created, t_due, assignee, *, kind=TaskKind.TASK, done=None):
         rng = self.rng
@@ -1349,8 +1361,9 @@ class _Builder:
             done_at=self.when(done) if done is not None and done < self.t_today else None,
             created_at=self.when(t_created), created_by_id=assignee.pk)
         self.event(case, CaseEventKind.TASK, t_created, assignee,
-                   self.text["appointment"] if appointment else self.text["task"], {"task": task.id, "kind": kind},
-                   task, Task)
+                   self.text["appointment"] if appointment else self.text["task"],
+                   {"task": task.id, "kind": kind, "action": "created", "due_at": self.when(t_due).isoformat()},
+                   task, Task, message="appointment_scheduled" if appointment else "task_created")
 
     # --- writing
 

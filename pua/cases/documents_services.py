@@ -72,8 +72,7 @@ def document_upload(*, person, file, kind, title, by, case=None, referral=None) 
     })
     timeline_case = case or (referral.case if referral is not None else None)
     if timeline_case is not None:
-        event_record(case=timeline_case, kind=CaseEventKind.DOCUMENT, actor=by, obj=document,
-                     summary=_("Document added: %(kind)s") % {"kind": DocumentKind(kind).label},
+        event_record(case=timeline_case, kind=CaseEventKind.DOCUMENT, actor=by, obj=document, message="document_added",
                      data={"document": document.pk, "kind": kind, "referral": referral.pk if referral else None})
     return document
 

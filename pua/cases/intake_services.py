@@ -209,8 +209,8 @@ def intake_decide(*, case, outcome, rationale, checks: dict, by, referred_to=Non
              "referred_to": decision.referred_to_id}
     audit_change(action=AuditAction.CREATE, actor=by, obj=decision,
                  changes={**{k: [None, v] for k, v in facts.items()}, "case": [None, case.pk]})
-    summary = _("Intake decision: eligible") if eligible else _("Intake decision: not eligible")
-    case_services.event_record(case=case, kind=CaseEventKind.INTAKE_DECISION, actor=by, summary=summary,
+    case_services.event_record(case=case, kind=CaseEventKind.INTAKE_DECISION, actor=by,
+                               message="intake_eligible" if eligible else "intake_not_eligible",
                                data={"decision": decision.pk, **facts}, obj=decision, occurred_at=decision.decided_at)
     if eligible:
         case_services.case_take_in_charge(case=case, by=by, data={"intake_decision": decision.pk})

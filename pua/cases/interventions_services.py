@@ -82,11 +82,6 @@ def _is_joint(operators, roles: dict[int, set[str]]) -> bool:
     return any(s != lab for s in social for lab in labour)
 
 
-def _summary(kind: str, joint: bool) -> str:
-    label = InterventionKind(kind).label
-    return _("%(kind)s (joint)") % {"kind": label} if joint else str(label)
-
-
 def _audit_values(intervention: Intervention, operator_ids) -> dict:
     return {
         "occurred_on": intervention.occurred_on.isoformat() if intervention.occurred_on else None,
@@ -112,7 +107,7 @@ def intervention_record(*, case, occurred_on: datetime.date, kind: str, operator
         created_by=by)
     intervention.operators.set(operators)
     case_services.event_record(
-        case=case, kind=CaseEventKind.INTERVENTION, actor=by, summary=_summary(kind, joint), obj=intervention,
+        case=case, kind=CaseEventKind.INTERVENTION, actor=by, message="intervention_recorded", obj=intervention,
         restricted=notes_restricted,
         data={"intervention": intervention.pk, "kind": kind, "joint": joint, "duration_minutes": duration_minutes,
               "operators": len(operators), "plan_action": intervention.plan_action_id,
@@ -148,7 +143,7 @@ def intervention_update(*, intervention: Intervention, by, occurred_on: datetime
     intervention.operators.set(operators)
     case_services.event_record(
         case=case, kind=CaseEventKind.INTERVENTION, actor=by, obj=intervention, restricted=notes_restricted,
-        summary=_("Intervention corrected: %(what)s") % {"what": _summary(kind, joint)},
+        message="intervention_corrected",
         data={"intervention": intervention.pk, "kind": kind, "joint": joint, "fields": sorted(changes)})
     audit_change(action=AuditAction.UPDATE, actor=by, obj=intervention, changes=changes)
     return intervention

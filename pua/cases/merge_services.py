@@ -182,8 +182,8 @@ def person_merge(*, keep: Person, merge: Person, by, request=None) -> Person:
     })
     for case in Case.objects.filter(person=keep).order_by("pk"):
         event_record(case=case, kind=CaseEventKind.MERGED, actor=by, obj=keep, occurred_at=now,
-                     summary=_("Record %(merged)s merged into %(kept)s")
-                     % {"merged": merge.case_number, "kept": keep.case_number},
-                     data={"kept": keep.pk, "merged": merge.pk, "case_moved": case.pk in moved_case_ids})
+                     message="records_merged",
+                     data={"kept": keep.pk, "merged": merge.pk, "case_moved": case.pk in moved_case_ids,
+                           "kept_number": keep.case_number, "merged_number": merge.case_number})
     return keep
 

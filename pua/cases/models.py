@@ -298,9 +298,12 @@ class CaseEventKind(models.TextChoices):
 class CaseEvent(models.Model):
     """One line of a case's history, written by the service that made the change.
 
-    ``summary`` is a short, non-identifying sentence; ``data`` holds the
-    facts (ids, old and new status). ``restricted`` events are for the case
-    team only, never partners.
+    ``message`` names a sentence of ``pua.cases.event_messages`` and ``data``
+    holds the facts it is filled with (ids, status and other codes, never
+    labels), so that each reader sees the line in their own language.
+    ``summary`` is the same short, non-identifying sentence frozen in the
+    writer's language: shown only for lines with no ``message`` (older ones).
+    ``restricted`` events are for the case team only, never partners.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
@@ -308,6 +311,7 @@ class CaseEvent(models.Model):
     occurred_at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("by"))
+    message = models.CharField(_("message"), max_length=40, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
     data = models.JSONField(_("details"), default=dict, blank=True)
     object_type = models.CharField(_("object type"), max_length=40, blank=True)

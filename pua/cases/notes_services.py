@@ -31,7 +31,7 @@ def note_add(*, case: Case, text: str, restricted: bool, by) -> CaseNote:
             {"restricted": _("Only the case team and the director can write restricted notes.")}, code="restricted")
     note = CaseNote.objects.create(case=case, author=by, text=text, restricted=bool(restricted))
     event_record(case=case, kind=CaseEventKind.NOTE, actor=by,
-                 summary=_("Restricted note added") if restricted else _("Note added"),
+                 message="restricted_note_added" if restricted else "note_added",
                  obj=note, restricted=bool(restricted), occurred_at=note.created_at)
     audit_change(action=AuditAction.CREATE, actor=by, obj=note, changes={"restricted": [None, bool(restricted)]})
     return note

@@ -30,6 +30,7 @@ from pua.network.models import Organisation
 
 from . import case_services
 from .documents_services import document_upload
+from .event_messages import message_text
 from .models import (
     ActionStatus,
     CaseDocument,
@@ -120,25 +121,19 @@ def _check_case_open(plan: Plan) -> None:
         raise ValidationError(_("The case is closed: reopen it to change the plan."), code="case_closed")
 
 
-def _new_version(plan: Plan, *, by, change: str, change_kind: str, data: dict, obj=None) -> PlanVersion:
-    """Bump the version, store the snapshot, write the case event. The plan
-    row must be locked (``_lock``) by the caller."""
+def _new_version(plan: Plan, *, by, message: str, change_kind: str, data: dict, obj=None) -> PlanVersion:
+    """Bump the version, store the snapshot, write the case event (``message``
+    of ``event_messages``, read with ``data``). The plan row must be locked
+    (``_lock``) by the caller."""
     plan.version += 1
     plan.save(update_fields=["version", "updated_at"])
     snapshot = {**plan_snapshot(plan), "change_kind": change_kind}
+    data = {"plan": plan.pk, "version": plan.version, **data}
     version = PlanVersion.objects.create(plan=plan, number=plan.version, created_at=timezone.now(), created_by=by,
-                                         change=change[:300], snapshot=snapshot)
-    case_services.event_record(case=plan.case, kind=CaseEventKind.PLAN, actor=by, summary=change,
-                               data={"plan": plan.pk, "version": plan.version, **data}, obj=obj or plan)
+                                         change=message_text(message, data)[:300], snapshot=snapshot)
+    case_services.event_record(case=plan.case, kind=CaseEventKind.PLAN, actor=by, message=message, data=data,
+                               obj=obj or plan)
     return version
-
-
-def _area_label(area: str) -> str:
-    return str(GoalArea(area).label)
-
-
-def _status_label(status: str) -> str:
-    return str(ActionStatus(status).label)
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -156,10 +151,10 @@ def plan_create(*, case, by, review_every_days: int = 30) -> Plan:
             % {"status": CaseStatus(case.status).label}, code="not_taken_in_charge")
     _check_cadence(review_every_days)
     plan = Plan.objects.create(case=case, version=1, review_every_days=review_every_days, created_by=by)
-    change = _("Plan drafted")
-    PlanVersion.objects.create(plan=plan, number=1, created_at=timezone.now(), created_by=by, change=change,
+    PlanVersion.objects.create(plan=plan, number=1, created_at=timezone.now(), created_by=by,
+                               change=message_text("plan_drafted", {}),
                                snapshot={**plan_snapshot(plan), "change_kind": CHANGE_DRAFTED})
-    case_services.event_record(case=case, kind=CaseEventKind.PLAN, actor=by, summary=change,
+    case_services.event_record(case=case, kind=CaseEventKind.PLAN, actor=by, message="plan_drafted",
                                data={"plan": plan.pk, "version": 1}, obj=plan)
     audit_change(action=AuditAction.CREATE, actor=by, obj=plan,
                  changes={"version": [None, 1], "review_every_days": [None, review_every_days]})
@@ -188,8 +183,7 @@ def plan_set_review_cadence(*, plan: Plan, review_every_days: int, by) -> Plan:
     if since is not None:
         plan.next_review_due = since + datetime.timedelta(days=review_every_days)
     plan.save(update_fields=["review_every_days", "next_review_due", "updated_at"])
-    change = _("Review every %(days)d days (was %(old)d)") % {"days": review_every_days, "old": old_days}
-    _new_version(plan, by=by, change_kind=CHANGE_CADENCE, change=change,
+    _new_version(plan, by=by, change_kind=CHANGE_CADENCE, message="plan_cadence_changed",
                  data={"review_every_days": [old_days, review_every_days]})
     audit_change(action=AuditAction.UPDATE, actor=by, obj=plan, changes={
         "review_every_days": [old_days, review_every_days],
@@ -239,7 +233,7 @@ def plan_agree(*, plan: Plan, agreed_on: datetime.date, by, language=None, signe
     plan.save(update_fields=["status", "agreed_on", "agreed_language", "signed_document", "next_review_due",
                              "updated_at"])
     case_services.case_activate_plan(case=plan.case, by=by)
-    _new_version(plan, by=by, change=_("Plan agreed with the person"), change_kind=CHANGE_AGREED,
+    _new_version(plan, by=by, message="plan_agreed", change_kind=CHANGE_AGREED,
                  data={"agreed_on": _iso(agreed_on), "signed_document": plan.signed_document_id})
     after = {"status": plan.status, "agreed_on": _iso(plan.agreed_on), "agreed_language": plan.agreed_language_id,
              "signed_document": plan.signed_document_id, "next_review_due": _iso(plan.next_review_due)}
@@ -269,8 +263,7 @@ def goal_add(*, plan: Plan, area: str, description: str, by) -> PlanGoal:
     last = plan.goals.order_by("-sort_order").values_list("sort_order", flat=True).first()
     goal = PlanGoal.objects.create(plan=plan, area=area, description=description.strip(),
                                    sort_order=(last or 0) + 1)
-    _new_version(plan, by=by, change_kind=CHANGE_GOAL,
-                 change=_("Goal added (%(area)s)") % {"area": _area_label(area)},
+    _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_added",
                  data={"goal": goal.pk, "area": area}, obj=goal)
     audit_change(action=AuditAction.CREATE, actor=by, obj=goal,
                  changes={"plan": [None, plan.pk], "area": [None, area], "description": [None, "[set]"]})
@@ -292,9 +285,8 @@ def goal_update(*, goal: PlanGoal, area: str, description: str, by) -> PlanGoal:
         return goal
     goal.area, goal.description = area, description
     goal.save(update_fields=["area", "description"])
-    _new_version(plan, by=by, change_kind=CHANGE_GOAL,
-                 change=_("Goal changed (%(area)s)") % {"area": _area_label(area)},
-                 data={"goal": goal.pk, "fields": sorted(changes)}, obj=goal)
+    _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_changed",
+                 data={"goal": goal.pk, "fields": sorted(changes), "area": area}, obj=goal)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=goal, changes=changes)
     return goal
 
@@ -312,8 +304,7 @@ def goal_remove(*, goal: PlanGoal, by) -> None:
     goal_id, area = goal.pk, goal.area
     audit_change(action=AuditAction.DELETE, actor=by, obj=goal, changes={"plan": [plan.pk, None], "area": [area, None]})
     goal.delete()
-    _new_version(plan, by=by, change_kind=CHANGE_GOAL,
-                 change=_("Goal removed (%(area)s)") % {"area": _area_label(area)},
+    _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_removed",
                  data={"goal": goal_id, "area": area})
 
 
@@ -383,9 +374,9 @@ def action_add(*, plan: Plan, goal: PlanGoal, service, provider, by, offering=No
     action = PlanAction.objects.create(
         plan=plan, goal=goal, service=service, provider=provider, offering=offering, responsible=responsible,
         planned_start=planned_start, planned_end=planned_end, status=status, outcome_note=(outcome_note or "").strip())
-    _new_version(plan, by=by, change_kind=CHANGE_ACTION, change=_("Action added: %(code)s") % {"code": service.code},
-                 data={"action": action.pk, "service": service.pk, "provider": provider.pk, "status": status},
-                 obj=action)
+    _new_version(plan, by=by, change_kind=CHANGE_ACTION, message="action_added",
+                 data={"action": action.pk, "service": service.pk, "provider": provider.pk, "status": status,
+                       "service_code": service.code}, obj=action)
     audit_change(action=AuditAction.CREATE, actor=by, obj=action,
                  changes={k: [None, v] for k, v in _action_audit_values(action).items() if v is not None})
     return action
@@ -412,14 +403,13 @@ def action_update(*, action: PlanAction, by, goal, service, provider, offering=N
     if not changes:
         return action
     action.save()
+    data = {"action": action.pk, "fields": sorted(changes), "service_code": service.code}
     if "status" in changes:
-        change = _("Action %(code)s: %(old)s → %(new)s") % {
-            "code": service.code, "old": _status_label(before["status"]), "new": _status_label(status)}
+        message, data["status"] = "action_status_changed", [before["status"], status]
     else:
-        change = _("Action changed: %(code)s") % {"code": service.code}
+        message = "action_changed"
     kind = CHANGE_PROGRESS if set(changes) <= {"status", "outcome_note"} else CHANGE_ACTION
-    _new_version(plan, by=by, change=change, change_kind=kind, data={"action": action.pk, "fields": sorted(changes)},
-                 obj=action)
+    _new_version(plan, by=by, message=message, change_kind=kind, data=data, obj=action)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=action, changes=changes)
     return action
 
@@ -444,14 +434,14 @@ def action_set_status(*, action: PlanAction, status: str, by, outcome_note: str 
     changes = {}
     if old_status != status:
         changes["status"] = [old_status, status]
-        change = _("Action %(code)s: %(old)s → %(new)s") % {
-            "code": action.service.code, "old": _status_label(old_status), "new": _status_label(status)}
+        message = "action_status_changed"
     else:
-        change = _("Action outcome updated: %(code)s") % {"code": action.service.code}
+        message = "action_outcome_updated"
     if old_note != note:
         changes["outcome_note"] = ["[redacted]" if old_note else None, "[redacted]" if note else None]
-    _new_version(plan, by=by, change=change, change_kind=CHANGE_PROGRESS,
-                 data={"action": action.pk, "status": [old_status, status]}, obj=action)
+    _new_version(plan, by=by, message=message, change_kind=CHANGE_PROGRESS,
+                 data={"action": action.pk, "status": [old_status, status], "service_code": action.service.code},
+                 obj=action)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=action, changes=changes)
     return action
 
@@ -483,7 +473,7 @@ def plan_review_record(*, plan: Plan, reviewed_on: datetime.date, notes: str, by
     old_due = plan.next_review_due
     plan.next_review_due = next_review_due
     plan.save(update_fields=["next_review_due", "updated_at"])
-    case_services.event_record(case=plan.case, kind=CaseEventKind.REVIEW, actor=by, summary=_("Plan reviewed"),
+    case_services.event_record(case=plan.case, kind=CaseEventKind.REVIEW, actor=by, message="plan_reviewed",
                                data={"plan": plan.pk, "review": review.pk, "next_review_due": _iso(next_review_due)},
                                obj=review)
     audit_change(action=AuditAction.CREATE, actor=by, obj=review, changes={

@@ -69,36 +69,23 @@ def _audit_facts(referral: Referral) -> dict:
     }
 
 
-def _summary(referral: Referral, step: str) -> str:
-    values = {"organisation": referral.organisation.name}
-    if referral.direction == ReferralDirection.INBOUND:
-        texts = {
-            "created": _("Inbound referral from %(organisation)s recorded"),
-            S.ACCEPTED: _("Inbound referral from %(organisation)s accepted"),
-            S.DECLINED: _("Inbound referral from %(organisation)s declined"),
-            S.WITHDRAWN: _("Inbound referral from %(organisation)s withdrawn"),
-        }
-    else:
-        texts = {
-            "created": _("Referred to %(organisation)s"),
-            S.ACCEPTED: _("Referral to %(organisation)s accepted"),
-            S.DECLINED: _("Referral to %(organisation)s declined"),
-            S.COMPLETED: _("%(organisation)s reported back on the referral"),
-            S.WITHDRAWN: _("Referral to %(organisation)s withdrawn"),
-        }
-    summary = texts[step] % values
-    if referral.service_id:
-        summary = f"{summary} ({referral.service.code})"
-    return summary
+def _message(referral: Referral, step: str) -> str:
+    """``step`` is "created" or the status the referral moved to."""
+    direction = "inbound" if referral.direction == ReferralDirection.INBOUND else "outbound"
+    name = {"created": "recorded" if direction == "inbound" else "sent"}.get(step, step)
+    return f"referral_{direction}_{name}"
 
 
 def _event(referral: Referral, step: str, by, old: str | None = None) -> None:
     if referral.case_id is None:
         return
     case_services.event_record(
-        case=referral.case, kind=CaseEventKind.REFERRAL, actor=by, summary=_summary(referral, step), obj=referral,
+        case=referral.case, kind=CaseEventKind.REFERRAL, actor=by, message=_message(referral, step), obj=referral,
         data={"referral": referral.pk, "direction": referral.direction, "from": old, "to": referral.status,
-              "organisation": referral.organisation_id, "service": referral.service_id},
+              "organisation": referral.organisation_id, "service": referral.service_id,
+              # The organisation's name and the service's code, as the line said before messages existed.
+              "organisation_name": referral.organisation.name,
+              "service_code": referral.service.code if referral.service_id else ""},
     )
 
 

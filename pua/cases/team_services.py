@@ -64,11 +64,11 @@ def team_member_add(*, case: Case, user, role: str, by, at=None) -> CaseTeamMemb
         locked.save(update_fields=["case_manager"])
         case.case_manager = user
         audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={"case_manager": [previous, user.pk]})
-        summary = _("New case manager")
+        message = "team_case_manager"
     else:
-        summary = _("Added to the team as %(role)s") % {"role": TeamRole(role).label}
+        message = "team_member_added"
     member = CaseTeamMember.objects.create(case=locked, user=user, role=role, added_at=now)
-    event_record(case=locked, kind=CaseEventKind.TEAM, actor=by, summary=summary, data={"action": "added", **data},
+    event_record(case=locked, kind=CaseEventKind.TEAM, actor=by, message=message, data={"action": "added", **data},
                  obj=member, occurred_at=now)
     audit_change(action=AuditAction.CREATE, actor=by, obj=member,
                  changes={"user": [None, user.pk], "role": [None, role]})
@@ -90,8 +90,7 @@ def team_member_remove(*, member: CaseTeamMember, by, at=None) -> CaseTeamMember
         locked.case_manager = None
         locked.save(update_fields=["case_manager"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={"case_manager": [member.user_id, None]})
-    event_record(case=locked, kind=CaseEventKind.TEAM, actor=by,
-                 summary=_("Left the team (%(role)s)") % {"role": TeamRole(member.role).label},
-                 data=data, obj=member, occurred_at=now)
+    event_record(case=locked, kind=CaseEventKind.TEAM, actor=by, message="team_member_left", data=data, obj=member,
+                 occurred_at=now)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=member, changes={"removed_at": [None, now.isoformat()]})
     return member

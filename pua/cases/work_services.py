@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
@@ -50,16 +49,12 @@ def _check(task: Task) -> None:
         raise ValidationError(errors)
 
 
-def _event(task: Task, *, by, summary: str, action: str) -> None:
+def _event(task: Task, *, by, message: str, action: str) -> None:
     if task.case_id is None:
         return
-    event_record(case=task.case, kind=CaseEventKind.TASK, actor=by, summary=summary, obj=task,
+    event_record(case=task.case, kind=CaseEventKind.TASK, actor=by, message=message, obj=task,
                  data={"action": action, "task": task.pk, "kind": task.kind, "due_at": task.due_at.isoformat(),
                        "assignee": task.assignee_id, "done": task.done_at is not None})
-
-
-def _when(task: Task) -> str:
-    return date_format(timezone.localtime(task.due_at), "SHORT_DATETIME_FORMAT")
 
 
 @transaction.atomic
@@ -79,9 +74,8 @@ def task_create(*, access_point, by, kind: str, title: str, due_at, assignee, de
     task.save()
     audit_change(action=AuditAction.CREATE, actor=by, obj=task,
                  changes=_audit_changes({}, snapshot(task, _AUDITED)), request=request)
-    summary = (_("Appointment scheduled for %(when)s") if task.kind == TaskKind.APPOINTMENT
-               else _("Task created, due %(when)s")) % {"when": _when(task)}
-    _event(task, by=by, summary=summary, action="created")
+    message = "appointment_scheduled" if task.kind == TaskKind.APPOINTMENT else "task_created"
+    _event(task, by=by, message=message, action="created")
     return task
 
 
@@ -106,11 +100,11 @@ def task_update(*, task: Task, by, request=None, **values) -> Task:
     if changes:
         audit_change(action=AuditAction.UPDATE, actor=by, obj=task, changes=changes, request=request)
         if "due_at" in changes or "ends_at" in changes:
-            _event(task, by=by, summary=_("Rescheduled to %(when)s") % {"when": _when(task)}, action="rescheduled")
+            _event(task, by=by, message="task_rescheduled", action="rescheduled")
         elif changes.keys() - {"case"}:
-            _event(task, by=by, summary=_("Task or appointment updated"), action="updated")
+            _event(task, by=by, message="task_updated", action="updated")
         if "case" in changes and task.case_id is not None and before["case"] != task.case_id:
-            _event(task, by=by, summary=_("Task or appointment linked to the case"), action="linked")
+            _event(task, by=by, message="task_linked", action="linked")
     return task
 
 
@@ -132,8 +126,8 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task,
                  changes={"done_at": [None, task.done_at.isoformat()]}, request=request)
-    summary = _("Appointment held") if task.kind == TaskKind.APPOINTMENT else _("Task done")
-    _event(task, by=by, summary=summary, action="completed")
+    message = "appointment_held" if task.kind == TaskKind.APPOINTMENT else "task_done"
+    _event(task, by=by, message=message, action="completed")
     return task
 
 
@@ -150,5 +144,5 @@ def task_reopen(*, task: Task, by, request=None) -> Task:
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task, changes={"done_at": [old.isoformat(), None]},
                  request=request)
-    _event(task, by=by, summary=_("Task or appointment reopened"), action="reopened")
+    _event(task, by=by, message="task_reopened", action="reopened")
     return task

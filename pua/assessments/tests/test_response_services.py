@@ -202,7 +202,7 @@ def test_it_submits_computes_and_records_facts_and_a_case_event(world, person, w
     facts = set(AnswerFact.objects.filter(response=response).values_list("key", "value"))
     assert facts == {("has_job", "yes"), ("needs", "housing"), ("needs", "health"), ("instrument", "wellbeing_check")}
     event = CaseEvent.objects.get(case=case)
-    assert event.data == {"response": response.pk, "outcome": ""}
+    assert event.data == {"response": response.pk, "outcome": "", "title": "Verifica benessere"}
     assert event.summary == "Verifica benessere submitted" and not event.restricted
 
 
@@ -311,7 +311,8 @@ def test_it_scores_and_reviews_the_outcome(scored_version, person, world):
     assert response.outcome and response.rule_set.code == "exploitation-adult"
     assert response.score["outcome"] == response.outcome
     assert AnswerFact.objects.filter(response=response, key="outcome", value=response.outcome).exists()
-    assert CaseEvent.objects.get(case=case).data == {"response": response.pk, "outcome": response.outcome}
+    assert CaseEvent.objects.get(case=case).data == {"response": response.pk, "outcome": response.outcome,
+                                                     "title": response.instrument_version.instrument.title}
 
     other = next(code for code in services.scoring_outcomes(response) if code != response.outcome)
     with pytest.raises(ValidationError) as error:
