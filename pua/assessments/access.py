@@ -137,8 +137,16 @@ def directs_an_access_point(user) -> bool:
     return grants_for(user).has_role(DIRECTOR_ROLES)
 
 
-# The report of overridden screening outcomes ("overrides are reported").
+# The report of overridden screening outcomes ("overrides are reported"): it
+# lists persons' screenings, so directors only; administrators never.
 rules.add_perm("assessments.view_overrides", directs_an_access_point)
+
+
+def may_view_overrides(user) -> bool:
+    """The rule above as the user's roles grant it. Not ``user.has_perm``:
+    Django grants a superuser every permission, and the administrator's
+    account is a superuser that must see no response."""
+    return rules.has_perm("assessments.view_overrides", user)
 
 
 # --- querysets --------------------------------------------------------------------------

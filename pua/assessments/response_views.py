@@ -351,6 +351,7 @@ def response_detail(request, pk):
             (r for r in later if r.status == ResponseStatus.SUBMITTED), None),
         "amend_form": AmendForm(), "lang_query": _lang_query(request),
         "outcome_label": selectors.outcome_label(response, translation.get_language()),
+        "computed_label": selectors.computed_outcome_label(response, translation.get_language()),
         "shows_identity": user.has_perm("people.view_person_identity", response.person),
     })
 

@@ -6,6 +6,17 @@ reader's language. The sentences themselves are written by the templates.
 What an outcome-only reader gets (``result_view(..., with_detail=False)``)
 holds no indicator, index or override reason: only the outcome, its
 description and the next steps that follow from the outcome.
+
+The outcome *in force* is the one an operator confirmed or set when
+reviewing the response, else the computed one (not yet reviewed). The page
+leads with it; the computed outcome and the reviews come after.
+
+Reviews
+    A response keeps its latest review only (outcome, reason, who, when).
+    Earlier reviews of the same response are read back from the audit trail,
+    which is append-only and records who chose which outcome and when, never
+    the reason (``review_history``). A correction (an amendment) is a new
+    response: the reviews of the responses it amends belong to its history.
 """
 
 from __future__ import annotations
@@ -17,14 +28,18 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from pua.cases.models import GoalArea
+from pua.core.models import AuditAction, AuditEntry
 from pua.network.models import Service
 
 from . import scoring
 from .access import directed_responses, visible_responses
 from .models import Response, ResponseStatus, RuleSet
 from .rules import ART603BIS_STEP, STRENGTHS
+from .selectors import superseded_condition
 
 _RELATED = ("instrument_version__instrument", "person", "case", "access_point", "rule_set", "reviewed_by")
+# How far back the history follows a chain of amendments (chains are short; this only bounds the queries).
+MAX_AMENDED = 20
 
 
 def reader_language() -> str:
@@ -159,15 +174,71 @@ def next_steps(response: Response, *, with_art603bis: bool, language: str | None
              "because": because} for step, because in steps]
 
 
+def superseding(response: Response) -> Response | None:
+    """The submitted amendment that replaces ``response``, if any."""
+    return response.amendments.filter(status=ResponseStatus.SUBMITTED).order_by("submitted_at", "id").first()
+
+
+def _reviewer_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _review(response: Response, code: str, *, by: str, at, reason: str, reason_kept: bool, language: str) -> dict:
+    rules = response.rule_set.data if response.rule_set_id else {}
+    return {"response": response, "computed": _outcome(rules, response.outcome, language),
+            "chosen": _outcome(rules, code, language), "overridden": code != response.outcome,
+            "by": by, "at": at, "reason": reason, "reason_kept": reason_kept}
+
+
+def review_history(response: Response, *, with_reason: bool, language: str | None = None) -> list[dict]:
+    """Every review of ``response`` and of the responses it amends, newest
+    first: the response reviewed, its computed outcome, the outcome the
+    operator chose and whether that overrode the computed one, who, when and
+    (``with_reason``) why. Only a response's latest review keeps its reason
+    (``reason_kept``). One query per amended response, plus one."""
+    language = language or reader_language()
+    chain = [response]
+    while chain[-1].amends_id and len(chain) <= MAX_AMENDED:
+        chain.append(Response.objects.select_related("rule_set", "reviewed_by").get(pk=chain[-1].amends_id))
+    logged: dict[str, list[AuditEntry]] = {}
+    for entry in (AuditEntry.objects.filter(object_type=Response._meta.label_lower, action=AuditAction.UPDATE,
+                                            object_id__in=[str(r.pk) for r in chain],
+                                            changes__has_key="confirmed_outcome")
+                  .select_related("actor").order_by("at", "id")):
+        logged.setdefault(entry.object_id, []).append(entry)
+    history = []
+    for item in chain:
+        earlier = logged.get(str(item.pk), [])
+        if item.reviewed_at and earlier and earlier[-1].at >= item.reviewed_at:
+            earlier = earlier[:-1]  # the entry written with the stored review
+        reviews = [_review(item, (entry.changes.get("confirmed_outcome") or [""])[-1] or "", at=entry.at,
+                           by=_reviewer_name(entry.actor) if entry.actor_id else entry.actor_username,
+                           reason="", reason_kept=False, language=language) for entry in earlier]
+        if item.reviewed_at and item.confirmed_outcome:
+            reason = item.override_reason if with_reason and item.is_overridden else ""
+            reviews.append(_review(item, item.confirmed_outcome, by=_reviewer_name(item.reviewed_by),
+                                   at=item.reviewed_at, reason=reason, reason_kept=True, language=language))
+        history += reversed(reviews)
+    return history
+
+
 def result_view(response: Response, *, with_detail: bool, language: str | None = None) -> dict:
-    """Everything the result page shows, as plain values in ``language``."""
+    """Everything the result page shows, as plain values in ``language``.
+
+    ``in_force`` is the outcome that counts (the reviewed one, else the
+    computed one), ``reviewed`` whether an operator confirmed or set it;
+    ``outcome`` stays the computed one."""
     language = language or reader_language()
     rules = response.rule_set.data if response.rule_set_id else {}
     payload = score_payload(response)
     data = payload.get("data") or {}
+    reviewed = bool(response.confirmed_outcome)
     view = {
         "outcome": _outcome(rules, response.outcome, language),
         "confirmed": _outcome(rules, response.confirmed_outcome, language) if response.confirmed_outcome else None,
+        "in_force": _outcome(rules, response.confirmed_outcome or response.outcome, language),
+        "reviewed": reviewed,
+        "reviewer": _reviewer_name(response.reviewed_by) if reviewed else "",
         "overridden": response.is_overridden,
         "rule_set": {"title": pick(rules.get("title"), language) or (response.rule_set.title if response.rule_set_id
                                                                      else ""),
@@ -187,7 +258,9 @@ def result_view(response: Response, *, with_detail: bool, language: str | None =
 def overrides_report(user, *, reviewed_from: datetime.date | None = None, reviewed_to: datetime.date | None = None,
                      outcome: str = "") -> QuerySet[Response]:
     """Responses whose computed outcome an operator overrode, at the access
-    points ``user`` directs, most recent review first."""
+    points ``user`` directs, most recent review first; ``superseded`` when a
+    submitted correction has since replaced the response (its outcome is no
+    longer the person's outcome in force)."""
     qs = (directed_responses(user).filter(status=ResponseStatus.SUBMITTED).exclude(confirmed_outcome="")
           .exclude(confirmed_outcome=F("outcome")))
     if reviewed_from:
@@ -196,7 +269,8 @@ def overrides_report(user, *, reviewed_from: datetime.date | None = None, review
         qs = qs.filter(reviewed_at__date__lte=reviewed_to)
     if outcome:
         qs = qs.filter(Q(outcome=outcome) | Q(confirmed_outcome=outcome))
-    return qs.select_related(*_RELATED).order_by("-reviewed_at", "-id")
+    return (qs.annotate(superseded=superseded_condition()).select_related(*_RELATED)
+            .order_by("-reviewed_at", "-id"))
 
 
 def known_outcomes(language: str | None = None) -> list[tuple[str, str]]:

@@ -1,13 +1,18 @@
-"""The result of a scored screening: outcome, explanation, next steps and
-the operator's confirmation or override; the directors' report of overrides.
+"""The result of a scored screening: the outcome in force (the operator's
+confirmed or overridden outcome, else the computed one marked as not yet
+reviewed), the computed outcome with its rule set, the reviews, the
+explanation and next steps, and the review form; the directors' report of
+overrides.
 
 Who sees what: the outcome and its next steps need ``view_response``; the
 dimensions, the art. 603-bis indices and the override reason need
 ``view_response_detail`` (the case team and the director, for the
-exploitation screening); the review form needs ``review_outcome``.
+exploitation screening); the review form needs ``review_outcome``. The
+overrides report is for directors only (``access.may_view_overrides``).
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +23,7 @@ from pua.core.shortcuts import found, require_perm, save_form
 
 from . import result_selectors as selectors
 from . import services
+from .access import may_view_overrides
 from .result_forms import OutcomeReviewForm, OverridesFilterForm
 
 ANTI_TRAFFICKING_NUMBER = "800 290 290"
@@ -37,6 +43,8 @@ def _render(request, response, form=None, status=200):
         form = _review_form(response)
     return render(request, "assessments/result_detail.html", {
         "response": response, "person": response.person, "result": selectors.result_view(response, with_detail=with_detail),
+        "history": selectors.review_history(response, with_reason=with_detail),
+        "superseded_by": selectors.superseding(response),
         "may_review": may_review, "form": form if may_review else None,
         "shows_identity": user.has_perm("people.view_person_identity", response.person),
         "anti_trafficking_number": ANTI_TRAFFICKING_NUMBER,
@@ -68,7 +76,8 @@ def result_review(request, pk):
 @login_required
 def overrides(request):
     user = request.user
-    require_perm(user, "assessments.view_overrides")
+    if not may_view_overrides(user):
+        raise PermissionDenied
     outcomes = selectors.known_outcomes()
     form = OverridesFilterForm(request.GET or None, outcomes=outcomes)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -125,6 +125,13 @@ def outcome_label(response: Response, language: str) -> str:
     return _outcome_label(response.rule_set.data if response.rule_set_id else None, code, language)
 
 
+def computed_outcome_label(response: Response, language: str) -> str:
+    """The outcome the rules computed, before any review, in ``language``."""
+    if not response.outcome:
+        return ""
+    return _outcome_label(response.rule_set.data if response.rule_set_id else None, response.outcome, language)
+
+
 def outcome_labels(responses, language: str) -> dict[int, str]:
     """``outcome_label`` for many responses, reading each rule set once (one query)."""
     responses = [r for r in responses if r.confirmed_outcome or r.outcome]

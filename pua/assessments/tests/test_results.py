@@ -2,6 +2,7 @@
 next steps), the confirm/override form and the directors' overrides report."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -316,3 +317,148 @@ def test_it_reads_the_report_in_a_bounded_number_of_queries(world, login, screen
         _overridden(screening, reviewer)
     with django_assert_max_num_queries(14):
         assert len(client.get(OVERRIDES).context["rows"]) == 25
+
+
+# --- the outcome in force leads the page ------------------------------------------------------
+
+class _Element(HTMLParser):
+    """The text of the first element with ``tag`` (and ``id``, when given)."""
+
+    def __init__(self, tag, id=None):
+        super().__init__()
+        self.tag, self.id, self.depth, self.done, self.parts = tag, id, 0, False, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag != self.tag or self.done:
+            return
+        if self.depth or self.id is None or dict(attrs).get("id") == self.id:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == self.tag and self.depth:
+            self.depth -= 1
+            self.done = self.depth == 0
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def element_text(html, tag, id=None) -> str:
+    parser = _Element(tag, id)
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_it_headlines_the_outcome_the_operator_set_with_the_reviewer_and_the_reason(world, login, screening):
+    response = scored_response(screening, {"DR_01": "no", "EX_01": "unknown"})
+    assert response.outcome == NOTHING
+    reviewer = world.users["social_expert"]
+    reviewer.first_name, reviewer.last_name = "Giulia", "Ferri"
+    reviewer.save(update_fields=["first_name", "last_name"])
+    reason = "The person described confiscated documents and debts to the recruiter."
+    assert login(reviewer).post(review_url(response), {"confirmed_outcome": PRESUMED, "reason": reason}).status_code \
+        == 302
+
+    html = login(world.users["director"]).get(url(response)).content.decode()
+
+    headline = element_text(html, "h1")
+    assert "Presumed victim of trafficking for labour exploitation" in headline
+    assert "Overridden by the operator" in headline and "No exploitation indicators" not in headline
+    status = element_text(html, "div", "review-status")
+    assert "Giulia Ferri" in status and reason in status
+    computed = element_text(html, "section", "computed")
+    assert "No exploitation indicators" in computed
+    rule_set = Response.objects.select_related("rule_set").get(pk=response.pk).rule_set
+    assert "Computed by the rule set" in computed and f"version {rule_set.version}" in computed
+    # The headline comes first, the computed outcome below it.
+    assert html.index("<h1") < html.index('id="computed"')
+
+
+def test_it_headlines_an_unreviewed_computed_outcome_as_not_yet_reviewed(world, login, screening):
+    response = scored_response(screening, PRESUMED_ANSWERS)
+
+    html = login(world.users["social_expert"]).get(url(response)).content.decode()
+
+    headline = element_text(html, "h1")
+    assert "Presumed victim of trafficking for labour exploitation" in headline and "Not yet reviewed" in headline
+    assert "Overridden" not in headline and "Confirmed" not in headline
+    assert "Not yet reviewed: this is the outcome computed by the rules" in element_text(html, "div", "review-status")
+    assert 'id="no-reviews"' in html
+
+
+def test_it_lists_every_review_of_the_response_and_of_the_response_it_amends(world, login, screening):
+    director, expert = world.users["director"], world.users["social_expert"]
+    original = scored_response(screening, PRESUMED_ANSWERS)
+    client = login(director)
+    client.post(review_url(original), {"confirmed_outcome": PRESUMED})
+    client = login(expert)
+    client.post(review_url(original), {"confirmed_outcome": EXPLOITATION, "reason": "Hearsay only."})
+    amendment = scored_response(screening, {"DR_01": "no"}, amends=original, amendment_reason="Typo.")
+
+    page = login(director).get(url(amendment))
+    html = page.content.decode()
+
+    history = page.context["history"]
+    assert [(r["response"], r["chosen"]["code"], r["overridden"], r["reason_kept"]) for r in history] == [
+        (original, EXPLOITATION, True, True), (original, PRESUMED, False, False)]
+    assert [r["by"] for r in history] == [expert.get_full_name(), director.get_full_name()]
+    reviews = element_text(html, "section", "review-history")
+    assert "Hearsay only." in reviews and f"earlier response #{original.pk}" in reviews
+    assert "Confirmed the computed “Presumed victim of trafficking for labour exploitation”" in reviews
+    # The amendment itself is not reviewed yet: its computed outcome leads, marked so.
+    assert "No exploitation indicators" in element_text(html, "h1")
+    assert "Not yet reviewed" in element_text(html, "h1")
+    # The original says that a correction replaced it, and offers no review form.
+    html = login(director).get(url(original)).content.decode()
+    assert 'id="superseded"' in html and url(amendment) in html and 'id="review"' not in html
+
+
+def test_it_keeps_the_reasons_of_the_reviews_from_readers_of_the_outcome_only(world, login, screening):
+    response = scored_response(screening, PRESUMED_ANSWERS)
+    login(world.users["social_expert"]).post(review_url(response), {"confirmed_outcome": EXPLOITATION,
+                                                                     "reason": "Hearsay only."})
+
+    html = login(world.users["labour_expert"]).get(url(response)).content.decode()
+
+    assert "Labour exploitation without trafficking indicators" in element_text(html, "h1")
+    assert "Hearsay" not in html
+    assert "Set “Labour exploitation without trafficking indicators” instead of the computed" in html
+
+
+def test_it_reads_the_result_with_its_history_in_a_bounded_number_of_queries(world, login, screening,
+                                                                               django_assert_max_num_queries):
+    director = world.users["director"]
+    response = scored_response(screening, PRESUMED_ANSWERS)
+    client = login(director)
+    for outcome in (PRESUMED, EXPLOITATION, NOTHING, PRESUMED):
+        client.post(review_url(response), {"confirmed_outcome": outcome, "reason": "Checked again."})
+    with django_assert_max_num_queries(20):
+        page = client.get(url(response))
+    assert len(page.context["history"]) == 4
+
+
+def test_it_shows_the_outcome_in_force_on_the_response_page(world, login, screening):
+    response = scored_response(screening, PRESUMED_ANSWERS)
+    login(world.users["social_expert"]).post(review_url(response), {"confirmed_outcome": EXPLOITATION,
+                                                                     "reason": "Hearsay only."})
+
+    html = login(world.users["director"]).get(
+        reverse("assessments:response_detail", args=[response.pk])).content.decode()
+
+    outcome = element_text(html, "dd", "response-outcome")
+    assert outcome.startswith("Labour exploitation without trafficking indicators")
+    assert "computed: Presumed victim of trafficking for labour exploitation" in outcome
+
+
+# --- who opens the overrides report ---------------------------------------------------------------
+
+def test_it_refuses_the_overrides_report_to_administrators_and_opens_it_to_the_director(world, login, screening):
+    superuser = get_user_model().objects.create_user(username="root", password="x", is_superuser=True,
+                                                     is_staff=True, preferred_language="en")
+
+    assert login(world.users["admin"]).get(OVERRIDES).status_code == 403
+    assert login(superuser).get(OVERRIDES).status_code == 403
+    assert login(world.users["director"]).get(OVERRIDES).status_code == 200
+    assert OVERRIDES in login(world.users["director"]).get(reverse("home")).content.decode()
+    assert OVERRIDES not in login(world.users["admin"]).get(reverse("home")).content.decode()
