@@ -12,13 +12,21 @@ What is counted
     depend on how many responses there are.
 
 Who sees exact numbers (statistical disclosure control)
-    Counts below ``settings.AGGREGATE_MIN_CELL`` (5) are shown as "<5" to
+    Counts below ``settings.AGGREGATE_MIN_CELL`` (5) are hidden from
     everyone outside the case work of the access points counted: board
     members, regional coordinators, administrators, and staff whenever the
     table covers an access point where they do not hold a case role that
     reads the instrument's answers. Secondary (complementary) suppression
     then hides a second cell, or the total, in every row or column where a
     single hidden cell could be recomputed from the others and the total.
+
+How a hidden count reads
+    A count hidden because it is small (primary suppression) reads "<5": that
+    is true of it. A count hidden only to protect another one (secondary
+    suppression) may be any number, 40 as well as 5, so it must not read
+    "<5": the page shows "—" and the CSV export the word ``suppressed``
+    (``SECONDARY_CSV``), kept untranslated so that the file stays
+    machine-readable. Both marks are explained under the table.
 """
 
 from __future__ import annotations
@@ -49,6 +57,10 @@ YES = "yes"
 NON_INDICATOR_KEYS = frozenset({"outcome", "confirmed_outcome", "instrument", SECTOR_KEY})
 NOT_STATED = "__none__"
 TOTAL = "__total__"
+# How a hidden count reads: "<5" is true of a small count; a count hidden only
+# to protect another one may be any number.
+SECONDARY_MARK = "—"
+SECONDARY_CSV = "suppressed"
 
 
 class Breakdown:
@@ -258,11 +270,25 @@ def sector_choices(definitions: list[dict]) -> list[tuple[str, str]]:
 @dataclass
 class Cell:
     count: int
-    suppressed: bool = False
+    suppressed: bool = False  # hidden, for either reason
+    secondary: bool = False  # hidden only so that another hidden count cannot be worked out
+
+    @property
+    def primary(self) -> bool:
+        """Hidden because it is small: "<5" is true of it."""
+        return self.suppressed and not self.secondary
 
     @property
     def shown(self) -> str:
-        return f"<{min_cell()}" if self.suppressed else str(self.count)
+        if not self.suppressed:
+            return str(self.count)
+        return SECONDARY_MARK if self.secondary else f"<{min_cell()}"
+
+    @property
+    def csv_value(self) -> str:
+        if not self.suppressed:
+            return str(self.count)
+        return SECONDARY_CSV if self.secondary else f"<{min_cell()}"
 
 
 @dataclass
@@ -299,11 +325,20 @@ class AggregateTable:
     def has_suppressed(self) -> bool:
         return any(cell.suppressed for row in self.rows for cell in row.cells.values())
 
+    @property
+    def has_primary(self) -> bool:
+        return any(cell.primary for row in self.rows for cell in row.cells.values())
+
+    @property
+    def has_secondary(self) -> bool:
+        return any(cell.secondary for row in self.rows for cell in row.cells.values())
+
 
 def suppress(rows: list[Row], columns: list[tuple[str, str]], threshold: int) -> None:
     """Hide small counts, then hide more until no hidden count can be recomputed.
 
-    Primary suppression hides every count with ``0 < count < threshold``.
+    Primary suppression hides every count with ``0 < count < threshold``;
+    the cells hidden after it are marked ``secondary``.
     The table holds linear relations: in every row the columns add up to the
     total column, and in every column the outcomes add up to the responses
     row (each response has one outcome). A relation with exactly one hidden
@@ -314,7 +349,7 @@ def suppress(rows: list[Row], columns: list[tuple[str, str]], threshold: int) ->
     groups, total = keys[:-1], keys[-1]
     for row in rows:
         for cell in row.cells.values():
-            cell.suppressed = 0 < cell.count < threshold
+            cell.suppressed, cell.secondary = 0 < cell.count < threshold, False
     relations: list[tuple[list[Cell], Cell]] = []
     if groups:
         relations += [([row.cells[g] for g in groups], row.cells[total]) for row in rows]
@@ -330,7 +365,8 @@ def suppress(rows: list[Row], columns: list[tuple[str, str]], threshold: int) ->
             if len(hidden) != 1:
                 continue
             candidates = sorted((c for c in members if not c.suppressed and c.count > 0), key=lambda c: c.count)
-            (candidates[0] if candidates else relation_total).suppressed = True
+            protecting = candidates[0] if candidates else relation_total
+            protecting.suppressed = protecting.secondary = True
             changed = True
 
 
@@ -419,11 +455,13 @@ def aggregate_table(user, filters: AggregateFilters) -> AggregateTable:
 
 
 def aggregate_csv_rows(table: AggregateTable) -> list[list[str]]:
-    """The same table as CSV rows: a header, then one line per row."""
+    """The same table as CSV rows: a header, then one line per row. A hidden
+    count reads "<5" when it is small, ``suppressed`` when it is hidden only
+    to protect another one (see the module's docstring)."""
     header = [_("Kind"), _("Section"), _("Code"), _("Label"), *[str(label) for _key, label in table.columns]]
     kinds = {"responses": _("Responses"), "outcome": _("Outcome"), "indicator": _("Indicator")}
     lines = [header]
     for row in table.rows:
         lines.append([kinds[row.kind], row.section, row.key, str(row.label),
-                      *[cell.shown for cell in row.cells_in(table.columns)]])
+                      *[cell.csv_value for cell in row.cells_in(table.columns)]])
     return lines

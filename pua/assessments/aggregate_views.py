@@ -1,6 +1,8 @@
 """The aggregates page and its CSV export: counts of outcomes and
 indicators, with small counts suppressed for those outside the case work
-(see ``aggregate_selectors``)."""
+(see ``aggregate_selectors``). A small hidden count reads "<5"; a count
+hidden only to protect another one reads "—" on the page and
+``suppressed`` in the CSV."""
 
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def aggregates(request):
         template += "#results"
     return render(request, template, {
         "form": form, "filters": filters, "table": table,
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "secondary_csv": selectors.SECONDARY_CSV,
     })
 
 

@@ -4,6 +4,7 @@ responses, filters, small-count suppression and the CSV export."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -296,6 +297,79 @@ def test_it_suppresses_across_outcome_columns_until_nothing_can_be_recomputed():
         assert sum(c.suppressed for c in row.cells.values()) != 1
     for key, _label in columns:  # nor any column among outcomes and responses
         assert sum(row.cells[key].suppressed for row in rows) != 1
+
+
+def test_it_tells_a_small_hidden_count_from_one_hidden_to_protect_it():
+    rows, columns = _grid({"x": [3, 40], "y": [40, 7]}, {})
+
+    suppress(rows, columns, 5)
+
+    small, protecting = rows[0].cells["a"], rows[0].cells["b"]
+    assert small.primary and not small.secondary and small.shown == "<5" and small.csv_value == "<5"
+    assert protecting.secondary and protecting.shown == "—" and protecting.csv_value == "suppressed"
+    assert not rows[0].cells[TOTAL].suppressed  # 43: one hidden count cannot be worked out from two
+    assert not any(cell.suppressed for cell in rows[1].cells.values())
+
+
+# --- how hidden counts read ---------------------------------------------------------------------------------
+
+EXPLOITATION = "exploitation_without_trafficking_indicators"
+
+
+def _secondary_case(world, version):
+    """3 presumed victims and 6 cases of exploitation only: the 3 is hidden as
+    small, and the 6 only because 9 - 6 would give the 3 away."""
+    director = world.users["director"]
+    _submit_many(version, _people(world, 3), director, PRESUMED_VICTIM)
+    _submit_many(version, _people(world, 6), director, EXPLOITATION_ONLY)
+
+
+def _row_cells(html, label):
+    row = re.search(rf'<th scope="row"[^>]*>{re.escape(label)}</th>(.*?)</tr>', html, re.S)
+    assert row, label
+    return row.group(1)
+
+
+def test_it_shows_a_count_hidden_only_to_protect_another_as_a_dash_with_a_legend(world, login, version):
+    _secondary_case(world, version)
+
+    response = login(world.users["board_viewer"]).get(URL)
+
+    table = _table(response)
+    assert _total(table, "presumed_trafficking_victim").primary
+    assert _total(table, EXPLOITATION).secondary and _total(table, EXPLOITATION).count == 6
+    html = response.content.decode()
+    presumed = _row_cells(html, "Presumed victim of trafficking for labour exploitation")
+    exploitation = _row_cells(html, "Labour exploitation without trafficking indicators")
+    assert 'data-suppressed="primary"' in presumed and "&lt;5" in presumed
+    assert 'data-suppressed="secondary"' in exploitation and "—" in exploitation
+    assert "&lt;5" not in exploitation and ">6<" not in exploitation
+    assert 'aria-describedby="suppression-legend"' in html
+    legend = html[html.index('id="suppression-legend"'):]
+    legend = legend[:legend.index("</ul>")]
+    assert "a count above zero and below 5, hidden to protect the people counted." in legend
+    assert "it can be any number, small or large." in legend
+    assert "“suppressed”" in legend
+
+
+def test_it_exports_a_count_hidden_only_to_protect_another_as_suppressed(world, login, version):
+    _secondary_case(world, version)
+
+    response = login(world.users["board_viewer"]).get(CSV_URL)
+
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_code = {line[2]: line for line in lines[1:]}
+    assert by_code["presumed_trafficking_victim"][-1] == "<5"
+    assert by_code[EXPLOITATION][-1] == "suppressed"
+    assert by_code["responses"][-1] == "9"
+
+
+def test_it_shows_no_legend_when_nothing_is_hidden(world, login, version):
+    _submit_many(version, _people(world, 6), world.users["director"], EXPLOITATION_ONLY)
+
+    html = login(world.users["board_viewer"]).get(URL).content.decode()
+
+    assert 'id="suppression-legend"' not in html and 'data-suppressed' not in html
 
 
 # --- export and queries ------------------------------------------------------------------------------------
