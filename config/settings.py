@@ -269,6 +269,21 @@ SPECTACULAR_SETTINGS = {
 CASE_PAGE_PANELS = ["pua.assessments.integration.case_panel"]
 PERSON_PAGE_PANELS = ["pua.assessments.integration.person_panel"]
 
+# The main menu (pua.core.menu): each app's function (request) returning the
+# links it offers to this user, looked up by name so that no app imports a
+# later one. Groups and their order are fixed in pua.core.menu.GROUPS; an
+# app that arrives later (employment, programme, monitoring) adds its
+# function here and its links fill its group. The header's search box is the
+# cases app's, the first that may see persons, cases and organisations.
+MAIN_MENU = [
+    "pua.network.menu.links",
+    "pua.cases.menu.links",
+    "pua.assessments.menu.links",
+    "pua.governance.menu.links",
+    "pua.api.menu.links",
+]
+MAIN_MENU_SEARCH = "pua.cases.menu.search"
+
 # Statistical disclosure control: counts below this are shown as "<5" in
 # assessment aggregates seen outside the case work (see assessments.aggregate_selectors).
 AGGREGATE_MIN_CELL = env_int("AGGREGATE_MIN_CELL", 5)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("network/", include("pua.network.urls")),
     path("people/", include("pua.people.urls")),
     path("cases/", include("pua.cases.urls")),
+    path("find/", include("pua.cases.find_urls")),
     path("assessments/", include("pua.assessments.urls")),
     path("audit/", include("pua.governance.urls")),
     path("api/", include("pua.api.urls")),

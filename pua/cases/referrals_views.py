@@ -63,14 +63,16 @@ def referral_list(request):
     staff_identity = _identity_by_access_point(user, page.object_list)
     shared = selectors.partner_shared_person_ids(
         user, [r.person_id for r in page.object_list if not access.works_with_journey(user, r)])
-    rows = [(r, staff_identity[r.access_point_id] or r.person_id in shared) for r in page.object_list]
+    # (referral, shows the name, links the name to the person's page: staff only)
+    rows = [(r, staff_identity[r.access_point_id] or r.person_id in shared, staff_identity[r.access_point_id])
+            for r in page.object_list]
     is_partner = not access.journey_access_point_ids(user)
     template = "cases/referral_list.html"
     if request.htmx and request.htmx.target == "referral-results":
         template += "#results"
     return render(request, template, {
         "form": form, "page": page, "rows": rows, "is_partner": is_partner,
-        "shows_names": any(shows for _r, shows in rows),
+        "shows_names": any(shows for _r, shows, _links in rows),
     })
 
 

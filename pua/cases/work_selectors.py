@@ -139,7 +139,7 @@ def my_open_tasks(user, size: int = 15) -> Section:
 def task_list(user, *, state: str = "open", kind: str = "", whose: str = "mine") -> QuerySet[Task]:
     """Tasks the user sees: by default their own open ones, soonest first
     (done ones: latest done first)."""
-    qs = access.visible_tasks(user).select_related("case", "assignee", "access_point")
+    qs = access.visible_tasks(user).select_related("case__person", "assignee", "access_point")
     if whose != "all":
         qs = qs.filter(assignee_id=user.pk)
     if kind:

@@ -92,7 +92,11 @@ def task_list(request):
     template = "cases/task_list.html"
     if request.htmx and request.htmx.target == "task-results":
         template += "#results"
-    return render(request, template, {"form": form, "page": paginate(request, tasks), "now": timezone.now()})
+    return render(request, template, {
+        "form": form, "page": paginate(request, tasks), "now": timezone.now(),
+        # The person's name next to the case number, where the reader may see identities.
+        "identity_aps": person_access_point_ids(request.user, identity=True),
+    })
 
 
 def _case_from_query(request):
