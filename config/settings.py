@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 # them up by name and never imports those apps.
 CASE_PAGE_PANELS = ["pua.assessments.integration.case_panel"]
 PERSON_PAGE_PANELS = ["pua.assessments.integration.person_panel"]
+# The same for the header of the person's record (people comes before cases).
+PERSON_HEADER_PANELS = ["pua.cases.journey_views.open_case_header"]
 
 # The main menu (pua.core.menu): each app's function (request) returning the
 # links it offers to this user, looked up by name so that no app imports a

@@ -14,8 +14,10 @@ construction, logistics, accommodation and food, manufacturing). Each one is
 scored with the real ``scoring.score`` and stored like
 ``services.response_submit`` stores it: answers after ``engine.computed``,
 score, outcome, rule set, the ``AnswerFact`` rows of ``services._facts`` and
-a note on the case timeline. About a third are reviewed by a director or
-case worker (5% of the reviews override the outcome, with a reason). For
+a note on the case timeline; the case and the person get the screening
+flag of its outcome in force (``services.screening_flag``). About a third
+are reviewed by a director or case worker (5% of the reviews override the
+outcome, with a reason). For
 about 40% of the screened cases a vulnerability form is added too, with
 severities from the form's own choices.
 
@@ -42,7 +44,7 @@ from pua.people.models import EmploymentSituation, LegalStatus
 from . import engine, scoring
 from .access import RESTRICTED_DETAIL_PURPOSES
 from .models import AnswerFact, Instrument, Response, ResponseStatus, VersionStatus
-from .services import _facts, scoring_outcomes
+from .services import _facts, scoring_outcomes, screening_flag
 
 SCREENING = "exploitation_screening"
 VULNERABILITY = "vulnerability"
@@ -154,6 +156,9 @@ def responses_generator(builder, seed: int) -> Callable[[list], None] | None:
                           _("Computed outcome overridden") if overridden else _("Computed outcome confirmed"),
                           {"response": row.id, "outcome": row.outcome, "confirmed_outcome": confirmed}, row,
                           Response, restricted=True, message="outcome_overridden" if overridden else "outcome_confirmed")
+        if kind is screening:
+            # The case's only screening, and the person's only case: both carry its flag.
+            case.screening_flag = person.screening_flag = screening_flag(row.confirmed_outcome or row.outcome)
         return row
 
     def generate(screened: list) -> None:

@@ -11,6 +11,15 @@ submitted it becomes the person's current response for the instrument
 Answers are strings as in ODK: numbers as written ("12", "3.5"), dates as
 ``YYYY-MM-DD``, several choices as space-separated names. Audit entries and
 case events carry field names, ids and outcome codes, never the answers.
+
+The screening flag
+    A case carries a risk flag (``pua.people.models.ScreeningFlag``) from the
+    outcome in force — the confirmed or overridden one once reviewed, else
+    the computed one — of its latest submitted exploitation screening:
+    "presumed trafficking" or "exploitation indicators" (``SCREENING_FLAGS``).
+    Submitting (an amendment too) and reviewing recompute it and hand it to
+    ``pua.cases.case_services.case_screening_flag_set``, which keeps the
+    person's flag in step.
 """
 
 from __future__ import annotations
@@ -23,14 +32,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pua.cases.case_services import event_record
+from pua.cases.case_services import case_screening_flag_set, event_record
 from pua.cases.models import CaseEventKind
 from pua.core.audit import audit_change
 from pua.core.models import AuditAction
+from pua.people.models import ScreeningFlag
 
 from . import engine, scoring
 from .access import RESTRICTED_DETAIL_PURPOSES, may_fill
-from .models import AnswerFact, Response, ResponseStatus, VersionStatus
+from .models import AnswerFact, Purpose, Response, ResponseStatus, VersionStatus
 
 # Types that take an answer; notes are read, calculations computed.
 ANSWER_TYPES = frozenset({"text", "integer", "decimal", "date", "select_one", "select_multiple"})
@@ -39,6 +49,11 @@ FACT_VALUE_LENGTH = AnswerFact._meta.get_field("value").max_length
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The screening outcomes (codes of the rule set, see ``scoring``) that flag a case and its person.
+SCREENING_FLAGS = {
+    "presumed_trafficking_victim": ScreeningFlag.TRAFFICKING,
+    "exploitation_without_trafficking_indicators": ScreeningFlag.EXPLOITATION,
+}
 
 
 # --- the definition ---------------------------------------------------------------------
@@ -268,6 +283,8 @@ def response_submit(*, response: Response, by) -> Response:
             data["amends"] = locked.amends_id
         event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, message=message, data=data, obj=locked,
                      restricted=_restricted(instrument))
+    if locked.case_id and instrument.purpose == Purpose.EXPLOITATION_SCREENING:
+        _case_screening_flag_refresh(locked.case, by=by)
     return locked
 
 
@@ -338,7 +355,25 @@ def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = 
                      message="outcome_overridden" if overridden else "outcome_confirmed",
                      data={"response": locked.pk, "outcome": locked.outcome, "confirmed_outcome": confirmed_outcome},
                      restricted=True)
+    if locked.case_id and locked.instrument_version.instrument.purpose == Purpose.EXPLOITATION_SCREENING:
+        _case_screening_flag_refresh(locked.case, by=by)
     return locked
+
+
+# --- the screening flag -------------------------------------------------------------------
+
+def screening_flag(outcome: str) -> str:
+    """The flag an outcome in force gives a case (``ScreeningFlag.NONE`` for the others)."""
+    return SCREENING_FLAGS.get(outcome or "", ScreeningFlag.NONE)
+
+
+def _case_screening_flag_refresh(case, *, by) -> None:
+    """Recompute the case's flag from its latest submitted exploitation screening."""
+    latest = (Response.objects.filter(case_id=case.pk, status=ResponseStatus.SUBMITTED,
+                                      instrument_version__instrument__purpose=Purpose.EXPLOITATION_SCREENING)
+              .order_by("-submitted_at", "-id").values_list("outcome", "confirmed_outcome").first())
+    flag = screening_flag(latest[1] or latest[0]) if latest else ScreeningFlag.NONE
+    case_screening_flag_set(case=case, flag=flag, by=by)
 
 
 def scoring_outcomes(response: Response) -> list[str]:

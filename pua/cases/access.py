@@ -29,6 +29,13 @@ Partner operators
 Board members, regional coordinators and administrators see no person,
 contact or case.
 
+The screening flag
+    The risk flag a case carries from its exploitation screening is for the
+    roles that read the screening's outcome at the case's access point
+    (``people.access.SCREENING_FLAG_ROLES``: director and the two experts),
+    on the case page and in the case list alike; never outreach operators,
+    partners, board members, coordinators or administrators.
+
 Every check exists twice, as a ``rules`` permission for one object and as a
 ``visible_*`` / ``shared_*`` queryset for lists, so that scoping is one line
 and one query.
@@ -41,7 +48,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pua.network.access import grants_for
 from pua.network.models import AccessPoint, Role
-from pua.people.access import PERSON_ROLES
+from pua.people.access import PERSON_ROLES, SCREENING_FLAG_ROLES
 from pua.people.models import Person
 
 from .models import (
@@ -234,6 +241,11 @@ def has_restricted_notes(user, obj) -> bool:
 
 
 @rules.predicate
+def reads_screening_flag(user, obj) -> bool:
+    return _has_role_at(user, SCREENING_FLAG_ROLES, obj)
+
+
+@rules.predicate
 def keeps_task(user, task) -> bool:
     return isinstance(task, Task) and (task.assignee_id == user.pk or works_on_cases(user, task))
 
@@ -255,6 +267,7 @@ rules.add_perm("cases.view_restricted", (works_on_cases & is_case_team_member) |
 rules.add_perm("cases.manage_eligibility", directs)
 rules.add_perm("cases.decide_intake", works_on_cases)
 rules.add_perm("cases.merge_person", directs)
+rules.add_perm("cases.view_screening_flag", reads_screening_flag)
 # Referrals
 rules.add_perm("cases.view_referral", works_with_journey | partner_of_referral)
 rules.add_perm("cases.add_referral", works_on_cases)

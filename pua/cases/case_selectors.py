@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,15 +23,24 @@ from pua.people.access import person_access_point_ids
 from . import access
 from .case_services import allowed_transitions
 from .models import (
+    ACTIVE_ACTION_STATUSES,
+    ActionStatus,
     Case,
     CaseEvent,
     CaseEventKind,
     CaseNote,
+    CaseStatus,
     CaseTeamMember,
     ClosureReason,
+    Plan,
     PlanGoal,
+    Referral,
     ReferralDirection,
+    ReferralStatus,
+    Task,
 )
+
+TODO_SHOWN = 10  # tasks, and referrals, listed in the "to do" panel of the case page
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -113,6 +122,17 @@ class PersonCases(list):
         self.has_open = has_open
         self.can_open = can_open
 
+    @property
+    def open_case(self) -> Case | None:
+        """The person's open case (a person has one at most), for the link in the page header."""
+        return next((c for c in self if not c.is_closed), None)
+
+
+def open_case_for_person(user, person) -> Case | None:
+    """The person's open case among those the user sees in full, or None."""
+    return (access.visible_cases(user).filter(person=person).exclude(status=CaseStatus.CLOSED)
+            .order_by("-opened_at", "-id").only("id", "number", "status", "person_id", "access_point_id").first())
+
 
 # --- one case -----------------------------------------------------------------------------
 
@@ -139,6 +159,84 @@ def case_notes(user, case: Case) -> QuerySet[CaseNote]:
 def next_steps(case: Case) -> list[str]:
     """The plain transitions the case may take now (see ``case_services``)."""
     return allowed_transitions(case)
+
+
+# --- what to do next -------------------------------------------------------------------------
+
+@dataclass
+class PlanProgress:
+    plan: Plan
+    done: int  # actions done
+    total: int  # actions, cancelled ones left out
+    overdue_actions: int  # planned or running past their planned end
+    review_overdue: bool
+    openable: bool  # the reader may open the plan page
+
+
+@dataclass
+class CaseTodo:
+    """The "to do" panel of the case page: open tasks and appointments
+    (soonest first, overdue ones first of all), the plan's progress, and the
+    referrals still waiting for an answer (longest waiting first). Each item
+    says whether the reader may open its page (``openable``), so that the
+    template links only those."""
+
+    tasks: list[Task]
+    tasks_total: int
+    plan: PlanProgress | None
+    referrals: list[Referral]
+    referrals_total: int
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks or self.plan or self.referrals)
+
+
+def _openable(queryset: QuerySet) -> ExpressionWrapper:
+    """True for the rows of ``queryset`` — the one the object's own page fetches through."""
+    return ExpressionWrapper(Q(pk__in=queryset.values("pk")), output_field=BooleanField())
+
+
+def _first(queryset: QuerySet, size: int) -> tuple[list, int]:
+    """The first ``size`` rows and how many there are (counted only when there are more)."""
+    rows = list(queryset[: size + 1])
+    if len(rows) <= size:
+        return rows, len(rows)
+    return rows[:size], queryset.count()
+
+
+def case_todo(user, case: Case, *, now: datetime.datetime | None = None, size: int = TODO_SHOWN) -> CaseTodo:
+    """What to do next on ``case``, in at most five queries whatever the
+    number of tasks, actions and referrals."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tasks = (Task.objects.filter(case=case, done_at__isnull=True).select_related("assignee")
+             .annotate(openable=_openable(access.visible_tasks(user))).order_by("due_at", "id"))
+    tasks, tasks_total = _first(tasks, size)
+    for task in tasks:
+        task.is_overdue = task.due_at < now
+    # The referrals of the case, and those of the person not tied to a case yet.
+    referrals = (Referral.objects.filter(Q(case=case) | Q(case__isnull=True, person_id=case.person_id),
+                                         status=ReferralStatus.SENT)
+                 .select_related("organisation")
+                 .annotate(openable=_openable(access.visible_referrals(user).filter(person__merged_into__isnull=True)))
+                 .order_by("sent_at", "id"))
+    referrals, referrals_total = _first(referrals, size)
+    for referral in referrals:
+        referral.days_waiting = max((today - timezone.localdate(referral.sent_at)).days, 0)
+    plan = (Plan.objects.filter(case=case).annotate(
+        done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+        total=Count("actions", filter=~Q(actions__status=ActionStatus.CANCELLED)),
+        overdue_actions=Count("actions", filter=Q(actions__status__in=ACTIVE_ACTION_STATUSES,
+                                                  actions__planned_end__lt=today)),
+    ).first())
+    progress = None
+    if plan is not None:
+        progress = PlanProgress(
+            plan=plan, done=plan.done, total=plan.total, overdue_actions=plan.overdue_actions,
+            review_overdue=bool(plan.next_review_due and plan.next_review_due < today and not case.is_closed),
+            openable=user.has_perm("cases.view_plan", case))
+    return CaseTodo(tasks=tasks, tasks_total=tasks_total, plan=progress, referrals=referrals,
+                    referrals_total=referrals_total)
 
 
 def closure_goals(case: Case) -> list[PlanGoal]:

@@ -9,6 +9,15 @@ Taking in charge happens through the intake decision, closing through
 ``case_reopen``; ``case_transition`` refuses to do their work for them, so
 that no case is taken in charge without a decision or closed without a reason.
 Every change writes a ``CaseEvent`` (the timeline) and an audit entry.
+
+The screening flag
+    ``Case.screening_flag`` copies, for lists and headers, the outcome in
+    force of the case's latest submitted exploitation screening; the
+    assessments app decides it and writes it through
+    ``case_screening_flag_set`` only. The person carries the flag of their
+    open case, else of their latest case (``person_screening_flag_sync``,
+    through the people service): opening, closing, reopening and merging
+    change which case that is, so they sync it too.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from django.utils.translation import gettext_lazy
 
 from pua.core.audit import audit_change
 from pua.core.models import AuditAction
+from pua.people.models import ScreeningFlag
+from pua.people.services import person_screening_flag_set
 
 from .event_messages import message_text
 from .models import (
@@ -111,6 +122,7 @@ def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_
     event_record(case=case, kind=CaseEventKind.OPENED, actor=by, message="case_opened",
                  data={"status": status}, occurred_at=now)
     audit_change(action=AuditAction.CREATE, actor=by, obj=case, changes={"status": [None, status]})
+    person_screening_flag_sync(person=locked)
     return case
 
 
@@ -202,6 +214,7 @@ def case_close(*, case: Case, by, reason: str, outcome: str = "", goal_evaluatio
     _set_status(case, S.CLOSED, by=by, kind=CaseEventKind.CLOSED, at=case.closed_at,
                 data={"reason": reason, "closed_from": old,
                       "evaluations": {str(g.pk): g.evaluation for g in goals}})
+    person_screening_flag_sync(person=case.person)
     return case
 
 
@@ -224,4 +237,31 @@ def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
     case.closure_reason = ""
     case.save(update_fields=["closed_at", "closure_reason"])
     _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason}, at=at)
+    person_screening_flag_sync(person=case.person)
+    return case
+
+
+# --- the screening flag ----------------------------------------------------------------------------
+
+def person_screening_flag_sync(*, person) -> None:
+    """Give the person the flag of their open case, else of their latest case (none without cases)."""
+    cases = list(Case.objects.filter(person_id=person.pk).order_by("-opened_at", "-id")
+                 .values_list("status", "screening_flag"))
+    chosen = next((c for c in cases if c[0] != S.CLOSED), cases[0] if cases else None)
+    person_screening_flag_set(person=person, flag=chosen[1] if chosen else ScreeningFlag.NONE)
+
+
+@transaction.atomic
+def case_screening_flag_set(*, case: Case, flag: str, by) -> Case:
+    """Set the case's screening flag (a ``ScreeningFlag`` value) and keep the
+    person's in step. The assessments app calls it whenever the outcome in
+    force of the case's latest exploitation screening may have changed
+    (submit, amendment, review) by ``by``. The flag is a copy of that
+    outcome: the change that moves it (the submission, the review) has its
+    own audit entry and timeline line, so the copy writes none."""
+    if flag not in ScreeningFlag.values:
+        raise ValueError(f"Unknown screening flag {flag!r}")
+    Case.objects.filter(pk=case.pk).exclude(screening_flag=flag).update(screening_flag=flag)
+    case.screening_flag = flag
+    person_screening_flag_sync(person=case.person)
     return case

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from pua.core.audit import audit_read
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
-from pua.people.access import visible_persons
+from pua.people.access import screening_flag_access_point_ids, visible_persons
 
 from . import access, case_services, notes_services, team_services
 from . import case_selectors as selectors
@@ -95,8 +95,10 @@ def case_list(request):
     page = paginate(request, cases)
     identity = _identity_by_access_point(user, page.object_list)
     rows = [(case, identity[case.access_point_id]) for case in page.object_list]
+    flag_aps = screening_flag_access_point_ids(user)
     return render(request, _results_template(request, "cases/case_list.html"), {
         "form": form, "page": page, "rows": rows, "shows_names": any(identity.values()),
+        "flag_access_point_ids": flag_aps, "shows_flags": bool(flag_aps),
         "filtered": any(v not in ("", None, False) for v in filters.values()),
     })
 
@@ -153,6 +155,8 @@ def case_detail(request, pk):
     return render(request, "cases/case_detail.html", {
         "case": case,
         "shows_identity": user.has_perm("people.view_person_identity", case.person),
+        "shows_flag": user.has_perm("cases.view_screening_flag", case),
+        "todo": selectors.case_todo(user, case),
         "can_change": can_change,
         "next_steps": [CaseStatus(s) for s in selectors.next_steps(case)] if can_change else [],
         "can_take_in_charge": (case.status in (CaseStatus.CONTACT, CaseStatus.SCREENING)

@@ -6,6 +6,10 @@ Every partial receives ``person``, ``shows_identity`` and ``items`` (what
 its selector returned, also available under the feature's name, e.g.
 ``referrals``), plus ``can_*`` flags computed here; a feature whose
 partial does not exist (yet) is simply left out.
+
+The header shows the screening flag (to those who may see it) and links
+straight to the person's open case; ``open_case_header`` gives the same
+link to the header of the person's record (``settings.PERSON_HEADER_PANELS``).
 """
 
 from __future__ import annotations
@@ -53,10 +57,16 @@ def person_journey(request, pk):
         template = _partial(feature)
         if template is not None:
             sections.append({"feature": feature, "template": template, "items": selector(user, person)})
+    items = {section["feature"]: section["items"] for section in sections}
+    cases = items.get("cases")
+    open_case = _open_case_panel(
+        cases.open_case if cases is not None else case_selectors.open_case_for_person(user, person))
     return render(request, "cases/person_journey.html", {
-        **{section["feature"]: section["items"] for section in sections},
+        **items,
         "person": person,
         "shows_identity": user.has_perm("people.view_person_identity", person),
+        "shows_flag": user.has_perm("people.view_screening_flag", person),
+        "header_panels": [open_case] if open_case else [],
         "sections": sections,
         "notices_given": consents_selectors.notices_given_to_person(user, person),
         "can_add_contact": active and user.has_perm("cases.add_contact", person.access_point),
@@ -64,3 +74,15 @@ def person_journey(request, pk):
         "can_merge": active and user.has_perm("cases.merge_person", person),
         "panels": page_panels("PERSON_PAGE_PANELS", request, person),
     })
+
+
+def _open_case_panel(case) -> dict | None:
+    if case is None:
+        return None
+    return {"template": "cases/person_open_case.html", "context": {"case": case}}
+
+
+def open_case_header(request, person) -> dict | None:
+    """The link to the person's open case, for the header of the person's
+    record (listed in ``settings.PERSON_HEADER_PANELS``)."""
+    return _open_case_panel(case_selectors.open_case_for_person(request.user, person))

@@ -28,7 +28,7 @@ from pua.core.models import AuditAction
 from pua.people.duplicates import name_key, normalise_name
 from pua.people.models import EducationLevel, EmploymentSituation, LegalStatus, Person, PersonAlias, Sex
 
-from .case_services import event_record
+from .case_services import event_record, person_screening_flag_sync
 from .models import OPEN_STATUSES, Case, CaseEventKind
 
 # Copied when empty on the kept record.
@@ -185,5 +185,7 @@ def person_merge(*, keep: Person, merge: Person, by, request=None) -> Person:
                      message="records_merged",
                      data={"kept": keep.pk, "merged": merge.pk, "case_moved": case.pk in moved_case_ids,
                            "kept_number": keep.case_number, "merged_number": merge.case_number})
+    for person in (keep, merge):  # the cases moved: so may the flag of the open (or latest) one
+        person_screening_flag_sync(person=person)
     return keep
 

@@ -7,6 +7,13 @@ names, aliases and tax code ("identity") are for the director and the two
 experts only. Partner operators, board members, regional coordinators and
 technical administrators see no person at all (for now: sharing with the
 follow-up group of a case comes with cases).
+
+The screening flag
+    The risk flag drawn from the exploitation screening (``Person.screening_flag``,
+    ``Case.screening_flag``) tells the outcome of that screening, so it is for
+    the roles that read the screening's outcome at the person's access point:
+    the director and the two experts (the shipped screening's read roles).
+    One rule for pages and lists, decided per access point, never per row.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from .models import Person
 
 PERSON_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR})
 IDENTITY_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT})
+SCREENING_FLAG_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT})
 
 
 def _access_point_id(obj) -> int | None:
@@ -51,14 +59,26 @@ def sees_person_identity(user, obj) -> bool:
     return ap is not None and grants_for(user).has_role_at(IDENTITY_ROLES, {ap})
 
 
+@rules.predicate
+def sees_screening_flag(user, obj) -> bool:
+    ap = _access_point_id(obj)
+    return ap is not None and grants_for(user).has_role_at(SCREENING_FLAG_ROLES, {ap})
+
+
 rules.add_perm("people.view_person", works_with_person)
 rules.add_perm("people.add_person", may_register_person)
 rules.add_perm("people.change_person", works_with_person)
 rules.add_perm("people.view_person_identity", sees_person_identity)
+rules.add_perm("people.view_screening_flag", sees_screening_flag)
 
 
 def person_access_point_ids(user, *, identity: bool = False) -> set[int]:
     return grants_for(user).access_point_ids(IDENTITY_ROLES if identity else PERSON_ROLES)
+
+
+def screening_flag_access_point_ids(user) -> set[int]:
+    """Where ``user`` sees the screening flag (``people.view_screening_flag``), for lists."""
+    return grants_for(user).access_point_ids(SCREENING_FLAG_ROLES)
 
 
 def visible_persons(user) -> QuerySet[Person]:

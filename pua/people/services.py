@@ -17,7 +17,15 @@ from pua.core.models import AuditAction
 
 from .duplicates import name_key
 from .identity import normalise_tax_code, tax_code_mismatches
-from .models import CaseNumberCounter, Citizenship, Person, PersonAlias, PersonLanguage, ResidencePermit
+from .models import (
+    CaseNumberCounter,
+    Citizenship,
+    Person,
+    PersonAlias,
+    PersonLanguage,
+    ResidencePermit,
+    ScreeningFlag,
+)
 
 # Fields whose values never reach the audit trail.
 IDENTITY_FIELDS = frozenset({
@@ -223,3 +231,15 @@ def residence_permit_add(person: Person, *, by, request=None, **fields) -> Resid
     audit_change(action=AuditAction.CREATE, actor=by, obj=permit, changes=changes, request=request)
     return permit
 
+
+def person_screening_flag_set(*, person: Person, flag: str) -> Person:
+    """Write the person's screening flag: the flag of their open case, else
+    of their latest case. Only ``pua.cases.case_services`` calls this (it
+    decides the flag: this app cannot read cases), so that the person and
+    their cases never disagree. The flag copies a screening outcome whose
+    changes are audited where they happen, so it is not audited again."""
+    if flag not in ScreeningFlag.values:
+        raise ValueError(f"Unknown screening flag {flag!r}")
+    Person.objects.filter(pk=person.pk).exclude(screening_flag=flag).update(screening_flag=flag)
+    person.screening_flag = flag
+    return person

@@ -1,21 +1,24 @@
 """HTML pages of the people served: list, detail (audited), registration
-with a duplicate check. Names show only where the user may see identities."""
+with a duplicate check. Names show only where the user may see identities,
+the screening flag only where they may see it (``access.SCREENING_FLAG_ROLES``)."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from pua.core.audit import audit_read
 from pua.core.pagination import paginate
 from pua.core.shortcuts import require_perm, show_errors
 
 from . import selectors, services
-from .access import visible_persons
+from .access import screening_flag_access_point_ids, visible_persons
 from .duplicates import find_duplicates
 from .forms import PersonFilterForm, PersonForm, country_name
 
@@ -29,6 +32,20 @@ def _identity_by_access_point(user, persons) -> dict[int, bool]:
         if person.access_point_id not in decided:
             decided[person.access_point_id] = user.has_perm("people.view_person_identity", person.access_point)
     return decided
+
+
+def _header_panels(request, person) -> list[dict]:
+    """Blocks that later apps add to the header of the person's record (the
+    link to the open case), named in ``settings.PERSON_HEADER_PANELS`` and
+    looked up by name so that this app never imports them. Each function
+    takes the request and the person and returns ``{"template": ...,
+    "context": {...}}`` or None."""
+    panels = []
+    for path in getattr(settings, "PERSON_HEADER_PANELS", ()):
+        panel = import_string(path)(request, person)
+        if panel:
+            panels.append(panel)
+    return panels
 
 
 @login_required
@@ -47,8 +64,10 @@ def person_list(request):
     page = paginate(request, persons)
     identity = _identity_by_access_point(request.user, page.object_list)
     rows = [(person, identity[person.access_point_id]) for person in page.object_list]
+    flag_aps = screening_flag_access_point_ids(request.user)
     context = {
         "form": form, "page": page, "rows": rows, "shows_names": any(identity.values()),
+        "flag_access_point_ids": flag_aps, "shows_flags": bool(flag_aps),
         "can_add": bool(request.access_point) and request.user.has_perm("people.add_person", request.access_point),
     }
     template = "people/person_list.html"
@@ -69,6 +88,8 @@ def person_detail(request, pk):
     return render(request, "people/person_detail.html", {
         "person": person,
         "shows_identity": request.user.has_perm("people.view_person_identity", person),
+        "shows_flag": request.user.has_perm("people.view_screening_flag", person),
+        "header_panels": _header_panels(request, person),
         "birth_country": country_name(person.birth_country) if person.birth_country else "",
         "citizenships": [country_name(c.country) for c in person.citizenships.all()],
         "current_permit": current_permit,
