@@ -373,3 +373,70 @@ def test_it_fits_the_vulnerability_form_on_a_phone(setting, live_server, browser
     _shot(page, "vulnerability_phone")
     context.close()
     assert problems == []
+
+
+# Where a label, a legend or a heading of the form lies on the page: none may cover another.
+_OVERLAPS = """() => {
+    const box = (el) => el.getBoundingClientRect();
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const questions = [...document.querySelectorAll("#response-page .pua-question")];
+    const headings = [...document.querySelectorAll("main h1, main h2, main h3, .pua-progress")];
+    const found = [];
+    for (const question of questions) {
+        for (const label of question.querySelectorAll("label.pua-label, legend")) {
+            const r = box(label);
+            if (r.top < box(question).top - 1) { found.push(`${question.dataset.field}: label above its question`); }
+            for (const heading of headings) {
+                if (meet(r, box(heading))) { found.push(`${question.dataset.field}: label over ${heading.tagName}`); }
+            }
+            for (const other of questions) {
+                if (other !== question && meet(r, box(other))) {
+                    found.push(`${question.dataset.field}: label over ${other.dataset.field}`);
+                }
+            }
+        }
+    }
+    return found;
+}"""
+
+
+def test_it_fills_every_form_on_a_phone_with_valid_markup_and_labels_clear_of_headings(setting, live_server,
+                                                                                    browser):
+    """Page 1 of each form the social expert fills in, at 375 px: axe-core finds
+    no serious or critical violation in the form, no label covers a heading or
+    another question, every required group says so in its legend, and nothing
+    scrolls sideways."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, problems, axe = live_server.url, [], Axe()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = _watch(context.new_page(), problems)
+    _sign_in(page, base, "social_expert_a")
+    versions = [_published(code) for code in Instrument.objects.filter(access_point=None).order_by("code")
+                .values_list("code", flat=True)]
+    checked = []
+    for version in versions:
+        if "social_expert" not in version.instrument.fill_roles:
+            continue
+        _start(page, base, setting.person, version)
+        results = axe.run(page, context="#response-form")
+        serious = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], (version.instrument.code, serious)
+        assert page.evaluate(_OVERLAPS) == [], version.instrument.code
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], version.instrument.code
+        groups = page.locator("#response-page fieldset[aria-required]")
+        for index in range(groups.count()):
+            expect(groups.nth(index)).to_have_attribute("role", "radiogroup")
+        _shot(page, f"{version.instrument.code}_phone_page1")
+        # The preview shows every question of every page, read-only, with the same markup.
+        page.goto(f"{base}/assessments/versions/{version.pk}/preview/")
+        results = axe.run(page, context="main section[id^=page-]")
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], (version.instrument.code, "preview", serious)
+        assert page.evaluate(_OVERLAPS.replace("#response-page ", "main ")) == [], version.instrument.code
+        checked.append(version.instrument.code)
+    context.close()
+    assert {"exploitation_screening", "vulnerability"} <= set(checked)
+    assert problems == []

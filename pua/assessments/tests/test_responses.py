@@ -2,6 +2,8 @@
 logic), review and submit, the read-only response, amendments, a person's
 responses; permissions and audit."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,10 +11,11 @@ from django.urls import reverse
 
 from pua.assessments import services
 from pua.assessments.models import Instrument, Purpose, Response, ResponseStatus
+from pua.assessments.xlsform import parse_xlsform
 from pua.cases.tests.factories import CaseFactory, CaseTeamMemberFactory, PersonFactory
 from pua.core.models import AuditAction, AuditEntry
 
-from .test_response_services import fill_all, make_scored_version, make_version
+from .test_response_services import SURVEY, fill_all, make_scored_version, make_version, xlsform_bytes
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -140,6 +143,42 @@ def test_it_renders_a_page_accessibly_in_the_forms_language(world, login, draft)
     assert audited_read(draft)
     english = client.get(fill_url(draft, lang="en")).content.decode()
     assert "Do you have a job?" in english and 'hreflang="it"' in english
+
+
+def _fieldsets(html) -> list[str]:
+    return re.findall(r"<fieldset[^>]*>", html)
+
+
+def _legend(html, field) -> str:
+    match = re.search(rf'<legend[^>]*id="q-{field}-legend"[^>]*>(.*?)</legend>', html, re.S)
+    assert match, field
+    return re.sub(r"<[^>]+>", "", match.group(1))
+
+
+def test_it_marks_a_required_radio_group_with_a_role_that_allows_aria_required(world, english_personas, login, draft):
+    html = login(world.users["social_expert"]).get(fill_url(draft)).content.decode()
+
+    group = next(tag for tag in _fieldsets(html) if 'id="q-has_job"' in tag)
+    assert 'role="radiogroup"' in group and 'aria-required="true"' in group
+    assert 'aria-labelledby="q-has_job-legend"' in group
+    assert "Do you have a job?" in _legend(html, "has_job") and "(required)" in _legend(html, "has_job")
+    # No fieldset keeps the group role with aria-required, which ARIA does not allow.
+    assert all('role="radiogroup"' in tag for tag in _fieldsets(html) if "aria-required" in tag)
+
+
+def test_it_says_a_checkbox_group_is_required_in_its_legend_only(world, english_personas, login, person, worker):
+    survey = [[*row[:6], "yes", *row[7:]] if row[1] == "needs" else row for row in SURVEY]
+    version = make_version(code="wellbeing_required", definition=parse_xlsform(xlsform_bytes(survey=survey), "w.xlsx"))
+    draft = services.response_start(version=version, person=person, by=worker)
+    client = login(worker)
+    page_post(client, draft, data={"has_job": "no"}, action="next")
+
+    html = client.get(fill_url(draft, 2, lang="en")).content.decode()
+
+    group = next(tag for tag in _fieldsets(html) if 'id="q-needs"' in tag)
+    assert "aria-required" not in group and "role=" not in group
+    assert "What do you need?" in _legend(html, "needs") and "required: choose at least one" in _legend(html, "needs")
+    assert 'type="checkbox"' in html and not re.search(r'<input[^>]*type="checkbox"[^>]*aria-required', html)
 
 
 def test_it_follows_the_users_language_when_the_form_has_it(world, login, draft):
