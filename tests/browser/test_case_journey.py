@@ -143,6 +143,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     # 2. At the desk: the social expert registers the person and links the contact.
     _watch(page, problems)
     _sign_in(page, base, "social_expert_a")
+    page.locator("#main-menu-casework").click()
     page.locator("nav a[href='/cases/contacts/']").click()
     page.locator(f"main a[href='/cases/contacts/{contact.pk}/']").click()
     page.locator(f"main a[href='/cases/contacts/{contact.pk}/link/']").click()
@@ -300,6 +301,7 @@ def test_it_walks_a_case_from_the_street_to_its_closure(setting, live_server, br
     partner_context = browser.new_context()
     partner = _watch(partner_context.new_page(), problems)
     _sign_in(partner, base, "partner_operator_a")
+    partner.locator("#main-menu-casework").click()
     partner.locator("nav a[href='/cases/']").click()
     partner.locator(f"main a[href='/cases/{case.pk}/']").click()
     main = partner.locator("main")

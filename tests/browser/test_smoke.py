@@ -22,13 +22,14 @@ def test_it_walks_a_director_through_the_shell(world, live_server, page):
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("header")).to_contain_text("PUA Alfa")
 
+    page.locator("#main-menu-network").click()
     page.locator("nav[aria-label] a[href='/network/organisations/']").click()
     expect(page.locator("h1")).to_have_text("Organizzazioni")
     expect(page.locator("#organisation-results")).to_contain_text("Cooperativa Alfa")
     expect(page.locator("#organisation-results")).not_to_contain_text("Cooperativa Beta")
 
     page.fill("#id_q", "Partner")
-    page.locator("form[role=search] button[type=submit]").click()
+    page.locator("main form[role=search] button[type=submit]").click()
     expect(page.locator("#organisation-results tbody tr")).to_have_count(1)
 
     page.locator("#language-form button[value=en]").click()
@@ -55,6 +56,7 @@ def test_it_opens_the_main_menu_on_a_phone(world, live_server, browser):
     cases_link = page.locator("#main-nav a[href='/cases/']")
     expect(cases_link).to_be_hidden()
     page.locator(".custom-navbar-toggler").click()
+    page.locator("#main-menu-casework").click()
     expect(cases_link).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     cases_link.click()
