@@ -462,3 +462,4 @@ def test_it_refuses_the_overrides_report_to_administrators_and_opens_it_to_the_d
     assert login(world.users["director"]).get(OVERRIDES).status_code == 200
     assert OVERRIDES in login(world.users["director"]).get(reverse("home")).content.decode()
     assert OVERRIDES not in login(world.users["admin"]).get(reverse("home")).content.decode()
+    assert OVERRIDES not in login(superuser).get(reverse("home")).content.decode()
