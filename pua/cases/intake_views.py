@@ -3,6 +3,7 @@ the intake decision on a case."""
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +21,17 @@ from .intake_forms import CriterionForm, IntakeForm
 from .models import CaseStatus
 
 
+def _may_manage(user, access_point) -> bool:
+    """The rule as the user's roles grant it. Not ``user.has_perm``: Django
+    grants a superuser every permission, and the administrator's account is a
+    superuser, while eligibility criteria are the director's (docs/permissions.md)."""
+    return rules.has_perm("cases.manage_eligibility", user, access_point)
+
+
 def _managed_access_point(request):
     """Criteria are set for the access point the director is working at now."""
     access_point = request.access_point
-    if access_point is None or not request.user.has_perm("cases.manage_eligibility", access_point):
+    if access_point is None or not _may_manage(request.user, access_point):
         raise PermissionDenied
     return access_point
 
@@ -55,7 +63,8 @@ def eligibility_create(request):
 
 def _criterion(request, pk):
     criterion = found(selectors.criterion_get(request.user, pk))
-    require_perm(request.user, "cases.manage_eligibility", criterion)
+    if not _may_manage(request.user, criterion):
+        raise PermissionDenied
     return criterion
 
 

@@ -77,6 +77,18 @@ def test_it_lists_the_criteria_of_the_current_access_point(world, login):
     assert "Residenza a Frosinone" in login(world.other_director).get(LIST).content.decode()
 
 
+def test_it_keeps_the_criteria_from_the_administrator_even_as_a_superuser(world, login):
+    criterion = _criteria(world)[0]
+    admin = world.users["admin"]
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    admin.memberships.get().access_points.add(world.ap_a)
+    client = login(admin)
+    assert client.get(LIST).status_code == 403
+    assert client.get(_url("eligibility_edit", criterion)).status_code in (403, 404)
+    assert login(world.users["director"]).get(_url("eligibility_edit", criterion)).status_code == 200
+
+
 def test_it_adds_a_criterion_at_the_end(world, login):
     _criteria(world)
     response = login(world.users["director"]).post(CREATE, {
