@@ -228,6 +228,19 @@ def manages_user(user, other) -> bool:
     return memberships.filter(access_points__in=aps).exists()
 
 
+def user_openable_from_list(viewer, other) -> bool:
+    """``accounts.view_user`` for a user of the list, from the memberships the
+    list prefetched (no query per row): the list shows colleagues a director
+    may not manage (administrators, regional coordinators), without a link."""
+    if grants_for(viewer).is_admin or other.pk == viewer.pk:
+        return True
+    aps = grants_for(viewer).access_point_ids(STAFF_MANAGE_ROLES)
+    memberships = list(other.memberships.all())
+    if not aps or any(m.role not in DIRECTOR_GRANTABLE_ROLES for m in memberships):
+        return False
+    return any(ap.pk in aps for m in memberships for ap in m.access_points.all())
+
+
 rules.add_perm("network.view_programme", is_admin | works_in_programme)
 rules.add_perm("network.add_programme", is_admin)
 rules.add_perm("network.change_programme", is_admin)

@@ -18,7 +18,7 @@ from pua.core.shortcuts import require_perm as _require
 from pua.core.shortcuts import save_form
 from pua.core.shortcuts import show_errors as _apply_errors
 
-from . import agreements_selectors, contacts_selectors, profile_selectors, selectors, services
+from . import access, agreements_selectors, contacts_selectors, profile_selectors, selectors, services
 from .forms import (
     AccessPointForm,
     MembershipEditForm,
@@ -181,7 +181,8 @@ def user_list(request):
     form = UserFilterForm(request.GET or None)
     search = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page = paginate(request, selectors.user_list(user=request.user, search=search))
-    return render(request, "network/user_list.html", {"form": form, "page": page})
+    rows = [(u, access.user_openable_from_list(request.user, u)) for u in page.object_list]
+    return render(request, "network/user_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @login_required

@@ -51,6 +51,21 @@ def test_it_lists_only_the_staff_of_the_directors_access_points(world, login):
     assert client.get(reverse("network:user_detail", args=[world.other_worker.pk])).status_code == 404
 
 
+def test_it_links_only_the_users_the_reader_may_open(world, login, django_assert_max_num_queries):
+    client = login(world.users["director"])
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("network:user_list")).content.decode()
+    coordinator = world.users["regional_coordinator"]
+    worker = world.users["social_expert"]
+    assert coordinator.username in page
+    assert reverse("network:user_detail", args=[coordinator.pk]) not in page
+    assert client.get(reverse("network:user_detail", args=[coordinator.pk])).status_code in (403, 404)
+    assert reverse("network:user_detail", args=[worker.pk]) in page
+    assert client.get(reverse("network:user_detail", args=[worker.pk])).status_code == 200
+    admin_page = login(world.users["admin"]).get(reverse("network:user_list")).content.decode()
+    assert reverse("network:user_detail", args=[coordinator.pk]) in admin_page
+
+
 @pytest.mark.parametrize("role", ["social_expert", "partner_operator", "board_viewer", "regional_coordinator"])
 def test_it_keeps_staff_management_to_directors_and_admins(world, login, role):
     client = login(world.users[role])
