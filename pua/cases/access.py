@@ -355,7 +355,9 @@ def shared_plan_actions(user) -> QuerySet[PlanAction]:
 
 
 def visible_tasks(user) -> QuerySet[Task]:
-    return Task.objects.filter(Q(assignee=user) | Q(access_point_id__in=journey_access_point_ids(user, CASE_ROLES)))
+    """Tasks of the access points where the user works with people (outreach
+    operators included, as ``cases.view_task`` allows), and their own anywhere."""
+    return Task.objects.filter(Q(assignee=user) | Q(access_point_id__in=journey_access_point_ids(user)))
 
 
 def visible_documents(user) -> QuerySet[CaseDocument]:
