@@ -85,7 +85,9 @@ def _note(data, restricted, object_type):
     if object_type == "response" and "confirmed_outcome" in data:
         overridden = data["confirmed_outcome"] != data.get("outcome")
         return ("outcome_overridden" if overridden else "outcome_confirmed"), {}
-    return None  # a response submitted: its title was not stored
+    if object_type == "response" and data.get("title"):
+        return ("response_amendment_submitted" if data.get("amends") else "response_submitted"), {}
+    return None  # a response submitted, its title not stored
 
 
 def _task(data):

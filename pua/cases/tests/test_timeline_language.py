@@ -249,5 +249,7 @@ def test_it_tells_the_message_from_the_shapes_old_lines_have():
         "task_created", {})
     assert message_for("note", {"response": 1, "outcome": "a", "confirmed_outcome": "b"}, object_type="response") == (
         "outcome_overridden", {})
+    assert message_for("note", {"response": 1, "outcome": "", "amends": 3, "title": "Verifica"},
+                       object_type="response") == ("response_amendment_submitted", {})
     assert message_for("merged", {"kept": 1, "merged": 2}, names=names) == (
         "records_merged", {"kept_number": "A-1", "merged_number": "A-2"})
