@@ -153,7 +153,7 @@ def test_it_lists_my_open_tasks_by_due_date_with_the_overdue_ones_highlighted(wo
     body = response.content.decode()
     assert "Già fatto" not in body and "Del direttore" not in body
     assert body.index("Relazione in ritardo") < body.index("Telefonare al CPI")
-    assert "list-group-item-danger" in body
+    assert body.count("pua-overdue") == 1
 
 
 def test_it_keeps_the_network_alerts_on_my_work(world, login):
