@@ -381,3 +381,27 @@ def test_it_shows_no_result_to_staff_who_do_not_read_the_instrument(world, login
     assert "Fill in an assessment" in html
     assert AuditEntry.objects.filter(action=AuditAction.READ, object_type="people.person",
                                      object_id=str(person.pk), actor=world.users["outreach_operator"]).exists()
+
+
+
+def test_it_shows_the_outcome_in_force_on_the_journey_and_case_pages_marked_until_reviewed(world, login, screening):
+    case = _case(world)
+    director = world.users["director"]
+    response = submit(screening, case.person, by=director, answers=NOTHING_FOUND, case=case)
+    client = login(director)
+
+    journey = _journey(client, case.person).content.decode()
+    case_page = _page(client, case).content.decode()
+
+    assert "Latest result: No exploitation indicators" in journey
+    assert "not yet reviewed" in journey and "not yet reviewed" in case_page
+
+    services.outcome_review(response=response, confirmed_outcome="presumed_trafficking_victim",
+                            reason="Documents kept by the employer.", by=director)
+    journey = _journey(client, case.person).content.decode()
+    case_page = _page(client, case).content.decode()
+
+    assert "Latest result: Presumed victim of trafficking for labour exploitation" in journey
+    for html in (journey, case_page):
+        assert "changed by the operator" in html and "not yet reviewed" not in html
+        assert "No exploitation indicators" not in html

@@ -463,3 +463,15 @@ def test_it_refuses_the_overrides_report_to_administrators_and_opens_it_to_the_d
     assert OVERRIDES in login(world.users["director"]).get(reverse("home")).content.decode()
     assert OVERRIDES not in login(world.users["admin"]).get(reverse("home")).content.decode()
     assert OVERRIDES not in login(superuser).get(reverse("home")).content.decode()
+
+
+def test_it_marks_an_override_whose_response_a_correction_replaced(world, login, screening):
+    overridden = _overridden(screening, world.users["social_expert"])
+    scored_response(screening, PRESUMED_ANSWERS, amends=overridden, amendment_reason="Typo.")
+    kept = _overridden(screening, world.users["social_expert"])
+
+    page = login(world.users["director"]).get(OVERRIDES)
+
+    rows = {row["response"].pk: row["response"].superseded for row in page.context["rows"]}
+    assert rows == {overridden.pk: True, kept.pk: False}
+    assert page.content.decode().count("replaced by a correction") == 1
