@@ -15,6 +15,7 @@ for some objects and not others. A problem is:
 * horizontal scrolling at 375 px on the pages a person uses on a phone.
 """
 
+import base64
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ FILE = re.compile(r"\.(ics|csv|xlsx|pdf|xml|json|geojson)$|/(download|document|e
 PHONE = re.compile(
     r"^/($|cases/contacts/quick/$|cases/work/$|people/#/$|cases/person/#/$|cases/#/$|cases/#/plan/$|"
     r"cases/#/interventions/$|network/search/$|find/$)")
+
+
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
 def pattern(path: str, query: str) -> str:
@@ -81,6 +87,8 @@ class Crawler:
         self.origin = urlsplit(base_url).netloc
         self.report = Report(username)
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
+        # No network beyond this machine: map tiles from outside come back as a blank tile.
+        self.context.route(OUTSIDE, lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE))
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -89,6 +97,7 @@ class Crawler:
         self._sign_in(username, password)
         self.phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
                                          storage_state=self.context.storage_state(), base_url=base_url)
+        self.phone.route(OUTSIDE, lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE))
         self.phone_page = self.phone.new_page()
 
     def _sign_in(self, username: str, password: str) -> None:
@@ -176,7 +185,7 @@ class Crawler:
         if "text/html" not in (response.headers.get("content-type") or ""):
             return []
         self.page.wait_for_load_state("networkidle")
-        for error in self.errors:
+        for error in dict.fromkeys(self.errors):
             self.report.problem(target, f"console error: {error}")
         if audit:
             self._audit(target)

@@ -50,7 +50,9 @@ def site_build(folder: Path) -> dict:
     for command in SETUP:
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, timeout=600)
-    subprocess.run([sys.executable, "-m", "tests.crawl.states"], cwd=ROOT, env=env, check=True, timeout=600)
+    subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                    "from tests.crawl.states import states_build; states_build()"],
+                   cwd=ROOT, env=env, check=True, timeout=600)
     return env
 
 

@@ -3,14 +3,14 @@ services like a user would: a merged person, and referrals to the demo
 partner's organisation in every state (waiting, accepted, declined, reported
 on, withdrawn) at each staffed access point.
 
-Run inside the crawl site's Django (``python -m tests.crawl.states``).
+Run inside the crawl site's Django (``manage.py shell``, see ``site.py``).
 """
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from pua.cases import consents_services, merge_services, referrals_services
-from pua.cases.models import Case, ConsentPurpose, Referral
+from pua.cases.models import OPEN_STATUSES, Case, Consent, ConsentPurpose, Referral
 from pua.network.models import Membership, Offering, Role
 from pua.people.models import Person
 
@@ -24,9 +24,12 @@ def _referrals_to(partner, *, worker) -> int:
     offering = Offering.objects.filter(organisation=organisation, is_active=True).select_related("service").first()
     cases = list(Case.objects.filter(access_point=access_point, closed_at__isnull=True, person__merged_into=None)
                  .exclude(referrals__organisation=organisation).order_by("pk")[:5])
+    shared = set(Consent.objects.filter(purpose=ConsentPurpose.SHARING, organisation=organisation,
+                                        withdrawn_at__isnull=True).values_list("person_id", flat=True))
     for case in cases:
-        consents_services.consent_give(person=case.person, purpose=ConsentPurpose.SHARING, organisation=organisation,
-                                       by=worker)
+        if case.person_id not in shared:
+            consents_services.consent_give(person=case.person, purpose=ConsentPurpose.SHARING,
+                                           organisation=organisation, by=worker)
     made = [referrals_services.referral_create_outbound(case=case, offering=offering, service=offering.service,
                                                         reason=REASON, by=worker) for case in cases]
     waiting, accepted, declined, reported, withdrawn = made
@@ -42,8 +45,10 @@ def _referrals_to(partner, *, worker) -> int:
 
 def _merge_one(director) -> None:
     access_point = director.memberships.get().access_points.get()
-    keep, merge = Person.objects.filter(access_point=access_point, merged_into=None,
-                                        cases__isnull=True).order_by("pk")[:2]
+    # The record merged away has no tax code and only closed cases (both may not have an open one).
+    candidates = Person.objects.filter(access_point=access_point, merged_into=None, tax_code__isnull=True)
+    merge = candidates.exclude(cases__status__in=OPEN_STATUSES).order_by("pk").first()
+    keep = candidates.exclude(pk=merge.pk).order_by("pk").first()
     merge_services.person_merge(keep=keep, merge=merge, by=director)
 
 
@@ -56,9 +61,3 @@ def states_build() -> None:
         _referrals_to(users[f"partner{suffix}"], worker=users[f"sociale{suffix}"])
         _merge_one(users[f"direttore{suffix}"])
 
-
-if __name__ == "__main__":
-    import django
-
-    django.setup()
-    states_build()
