@@ -50,6 +50,11 @@ def _user(serializer):
 class OfferingSearchParamsSerializer(serializers.Serializer):
     """The query parameters of the offering search (all optional)."""
 
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text=_("Free text: words of the service's labels, the offering's description or the organisation's "
+                    "name, in Italian or English; results matching more words come first."),
+    )
     service = serializers.CharField(required=False, help_text=_("Service code, e.g. F2.4.c."))
     area = serializers.CharField(required=False, help_text=_("Area code, e.g. F2.4: every service of the area."))
     territory = serializers.IntegerField(
@@ -127,6 +132,7 @@ class OfferingSearchParamsSerializer(serializers.Serializer):
         if point is None and municipality is None:
             municipality = search_selectors.default_origin(access_point)
         return {
+            "q": data.get("q", ""),
             "service": data.get("service"),
             "area": data.get("area"),
             "territory": data.get("territory"),
@@ -295,8 +301,10 @@ _BAD_PARAMETERS = OpenApiResponse(ErrorSerializer, description="The parameters s
 
 class OfferingSearchViewSet(ApiViewSet):
     """Where can I send this person? Active offerings the user may see,
-    filtered like the search page, nearest first (then the most recently
-    confirmed); offerings with no known place come last."""
+    filtered like the search page: suspended offerings last; those matching
+    more words of ``q`` first; then those confirmed recently before the
+    stale ones, nearest first (then the most recently confirmed); offerings
+    with no known place come last."""
 
     model = Offering
     serializer_class = OfferingSearchResultSerializer

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pua.core.audit import audit_read
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
-from pua.network.access import grants_for
+from pua.network.access import grants_for, visible_offerings
 from pua.network.models import Offering
 from pua.people import selectors as people_selectors
 from pua.people.access import PERSON_ROLES, visible_persons
@@ -23,7 +24,7 @@ from pua.people.access import PERSON_ROLES, visible_persons
 from . import access
 from . import referrals_selectors as selectors
 from . import referrals_services as services
-from .models import ReferralDirection, ReferralStatus
+from .models import OPEN_STATUSES, ReferralDirection, ReferralStatus
 from .referrals_forms import (
     AnswerForm,
     InboundReferralForm,
@@ -185,18 +186,33 @@ def _person_param(request):
                  .select_related("access_point").first())
 
 
+def _offering_param(request):
+    """The directory offering a referral starts from (its "Refer" button), if any."""
+    value = request.GET.get("offering", "")
+    if not value.isdigit():
+        return None
+    return (visible_offerings(request.user).active().select_related("organisation", "service")
+            .filter(pk=int(value)).first())
+
+
 def _person_picker(request):
-    """No person chosen yet: search among the persons of the access points where the user works on cases."""
+    """No person chosen yet: search among the persons of the access points where the user works on cases.
+    Coming from a directory offering, each person leads to the outbound referral of their open case."""
     user = request.user
     require_perm(user, "cases.add_case")  # held by exactly the roles that record referrals, somewhere
-    form = PersonPickForm(request.GET or None)
+    offering = _offering_param(request)
+    form = PersonPickForm(request.GET if "q" in request.GET else None)
     rows = None
     if form.is_valid():
         persons = people_selectors.person_list(user, q=form.cleaned_data["q"]).filter(
             merged_into__isnull=True, access_point_id__in=access.journey_access_point_ids(user, access.CASE_ROLES))
+        if offering is not None:
+            open_cases = access.visible_cases(user).filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
+            persons = persons.annotate(open_case_id=Subquery(open_cases.order_by("-opened_at", "-id").values("pk")[:1]))
         persons = list(persons[:PICKER_ROWS])
-        rows = [(p, user.has_perm("people.view_person_identity", p.access_point)) for p in persons]
-    return render(request, "cases/referral_person_pick.html", {"form": form, "rows": rows})
+        rows = [(p, user.has_perm("people.view_person_identity", p.access_point), getattr(p, "open_case_id", None))
+                for p in persons]
+    return render(request, "cases/referral_person_pick.html", {"form": form, "rows": rows, "offering": offering})
 
 
 @login_required
@@ -233,7 +249,10 @@ def referral_create_outbound(request, case_pk):
     service = pick.cleaned_data["service"] if pick.is_valid() else None
     offerings = (selectors.offerings_for_referral(user, service=service, access_point=case.access_point)
                  if service is not None else Offering.objects.none())
-    form = OutboundReferralForm(request.POST or None, initial={"service": service}, user=user,
+    # Preselected when the referral starts from the directory's "Refer" button.
+    chosen = request.GET.get("offering", "")
+    chosen = int(chosen) if chosen.isdigit() else None
+    form = OutboundReferralForm(request.POST or None, initial={"service": service, "offering": chosen}, user=user,
                                 offerings=offerings, access_point_id=case.access_point_id)
     if request.method == "POST" and form.is_valid():
         referral = save_form(
@@ -244,6 +263,8 @@ def referral_create_outbound(request, case_pk):
         if referral:
             return redirect("cases:referral_detail", pk=referral.pk)
     shown = list(offerings[:OFFERINGS_SHOWN]) if service is not None else []
+    if chosen is not None and service is not None and all(o.pk != chosen for o in shown):
+        shown = list(offerings.filter(pk=chosen)) + shown  # listed even when not among the nearest
     template = "cases/referral_outbound_form.html"
     if request.htmx and request.htmx.target == "referral-step":
         template += "#step"

@@ -74,6 +74,7 @@ from .models import (
     Territory,
     TerritoryKind,
 )
+from .search_text import search_text
 
 INLAV = "inlav-lombardia"
 NAUTILUS = "nautilus-2"
@@ -841,7 +842,7 @@ def demo_load(*, with_users: bool) -> DemoResult:
             name=name,
             defaults={"kind": kind, "municipality": municipalities[municipality], "legal_form": legal_form,
                       "email": f"{handle}@example.org", "phone": _phone(municipalities[municipality], index),
-                      "is_active": True},
+                      "is_active": True, "search_text": search_text(name)},
         )
     result.organisations = len(organisations)
 
@@ -992,6 +993,7 @@ def _offerings_load(*, organisations, sites, services) -> int:
         latitude, longitude, municipality = offering_point(site=site, organisation=organisation)
         offering = _upsert(Offering, {"organisation": organisation, "service": services[code], "site": site}, {
             "description": description,
+            "search_text": search_text(description),
             "opening_hours": values.get("opening_hours") or rng.choice(OPENING_HOURS),
             "capacity": values.get("capacity", rng.randint(4, 25) if code in CAPACITY_SERVICES else None),
             "availability": rng.choices(list(Availability), weights=[60, 18, 12, 6, 4])[0],

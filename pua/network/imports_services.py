@@ -54,6 +54,7 @@ from .models import (
     Site,
     TargetGroup,
 )
+from .search_text import search_text
 
 logger = logging.getLogger(__name__)
 
@@ -741,6 +742,8 @@ def apply(plan: Plan, *, by, access_point, request=None) -> dict:
     # Organisations and their link to the access point's network.
     relocated_orgs = set()
     new_orgs = [item for item in plan.organisations if item.is_new]
+    for item in plan.organisations:
+        item.instance.search_text = search_text(item.instance.name)
     Organisation.objects.bulk_create([item.instance for item in new_orgs])
     Through = Organisation.languages.through
     Through.objects.bulk_create([
@@ -759,7 +762,7 @@ def apply(plan: Plan, *, by, access_point, request=None) -> dict:
         else:
             changes = diff(item.before, after)
             if changes:
-                org.save(update_fields=[*changes, "updated_at"])
+                org.save(update_fields=[*changes, "updated_at", *(["search_text"] if "name" in changes else [])])
                 if "municipality" in changes:
                     relocated_orgs.add(org.pk)
             if _m2m_changes(changes, "languages", item.before_languages, item.languages):
@@ -807,6 +810,7 @@ def apply(plan: Plan, *, by, access_point, request=None) -> dict:
         offering.site = item.site.instance if isinstance(item.site, SiteItem) else item.site
         offering.latitude, offering.longitude, offering.municipality = offering_point(
             site=offering.site, organisation=offering.organisation)
+        offering.search_text = search_text(offering.description)
     new_offerings = [item for item in plan.offerings if item.is_new]
     for item in new_offerings:
         item.instance.last_confirmed_at, item.instance.last_confirmed_by = now, by
@@ -837,7 +841,8 @@ def apply(plan: Plan, *, by, access_point, request=None) -> dict:
             offering.last_confirmed_at, offering.last_confirmed_by = now, by
         if changes or moved:
             offering.save(update_fields=[*changes, "latitude", "longitude", "municipality"]
-                          + (["last_confirmed_at", "last_confirmed_by"] if changes else []))
+                          + (["last_confirmed_at", "last_confirmed_by"] if changes else [])
+                          + (["search_text"] if "description" in changes else []))
         if _m2m_changes(changes, "target_groups", item.before_target_groups, item.target_groups):
             offering.target_groups.set(item.target_groups)
         if _m2m_changes(changes, "languages", item.before_languages, item.languages):

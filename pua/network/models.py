@@ -175,6 +175,8 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The name's search tokens (``search_text.search_text``), written with the name.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -325,6 +327,8 @@ class Service(models.Model):
     is_local = models.BooleanField(_("added locally"), default=False)
     sort_key = models.CharField(max_length=60, db_index=True, editable=False)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    # Both labels' search tokens (``search_text.search_text``), written with the labels.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ServiceQuerySet.as_manager()
 
@@ -458,6 +462,8 @@ class Offering(models.Model):
     last_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                           blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The description's search tokens (``search_text.search_text``), written with the description.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = OfferingQuerySet.as_manager()
 

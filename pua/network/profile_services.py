@@ -24,6 +24,7 @@ from . import access, geo
 from .models import ContactPerson, NetworkLink, NetworkRelation, Offering, Organisation, Service, ServiceLevel, Site
 from .profile_selectors import service_by_code
 from .reference.catalogue import sort_key as catalogue_sort_key
+from .search_text import search_text
 
 PROFILE_FIELDS = ["legal_form", "sector", "description"]
 SITE_FIELDS = ["name", "address", "municipality", "latitude", "longitude", "phone"]
@@ -79,7 +80,7 @@ def service_create(*, by, programme, parent: Service, code: str, label_it: str, 
     service = Service(
         code=code, programme=programme, parent=parent, level=ServiceLevel.SERVICE, label_it=label_it,
         label_en=label_en, description=description, for_persons=for_persons, is_local=True,
-        sort_key=_local_sort_key(code, parent),
+        sort_key=_local_sort_key(code, parent), search_text=search_text(label_it, label_en),
     )
     service.full_clean()
     service.save()
@@ -298,6 +299,7 @@ def offering_create(*, organisation: Organisation, by, service: Service, site: S
         **{k: v for k, v in values.items() if k in OFFERING_FIELDS},
         last_confirmed_at=timezone.now(), last_confirmed_by=by,
     )
+    offering.search_text = search_text(offering.description)
     _place(offering)
     offering.full_clean()
     offering.save()
@@ -318,6 +320,7 @@ def offering_update(*, offering: Offering, by, target_groups=None, languages=Non
             setattr(offering, name, value)
     _check_offering(organisation=offering.organisation, by=by, service=offering.service, site=offering.site,
                     current_service_id=before["service"])
+    offering.search_text = search_text(offering.description)
     _place(offering)
     offering.full_clean()
     offering.save()

@@ -32,6 +32,9 @@ class ServiceOrAreaField(forms.ModelChoiceField):
 
 
 class OfferingSearchForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("What the person needs"), required=False, max_length=200,
+                        help_text=_("Words of the service, the organisation or the description, e.g. corso di "
+                                    "italiano, alloggio, sportello lavoro."))
     service = ServiceOrAreaField(label=_("Service or area"), required=False, queryset=Service.objects.none(),
                                  empty_label=_("Any service"))
     territory = forms.ModelChoiceField(label=_("Territory"), required=False, queryset=None,
@@ -75,6 +78,7 @@ class OfferingSearchForm(StyledFormMixin, forms.Form):
         chosen = data.get("service")
         is_area = chosen is not None and chosen.level == ServiceLevel.AREA
         return {
+            "q": data.get("q") or "",
             "service": None if is_area else chosen,
             "area": chosen if is_area else None,
             "territory": data.get("territory"),
@@ -90,6 +94,8 @@ class OfferingSearchForm(StyledFormMixin, forms.Form):
         """The same filters as parameters of the API's search and GeoJSON endpoints."""
         search = self.search_kwargs()
         params = {}
+        if search["q"].strip():
+            params["q"] = search["q"].strip()
         if search["service"] is not None:
             params["service"] = search["service"].code
         if search["area"] is not None:

@@ -2,8 +2,9 @@
 
 Every read starts from ``access.visible_offerings`` / ``access.visible_organisations``:
 an offering of an organisation outside the user's networks never shows up,
-whatever the filters. Distances are computed in SQL (``geo.distance_km_expression``)
-so that ranking, paging and counting stay one query each on PostgreSQL and SQLite.
+whatever the filters. Distances and free-text relevance (``search_text``)
+are computed in SQL so that ranking, paging and counting stay one query
+each on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from . import access, geo
+from . import access, geo, profile_selectors, search_text
 from .models import (
     Availability,
     Cost,
@@ -39,8 +40,12 @@ LEGAL_STATUS_ORDER = [
 ]
 # Offerings that can still take someone, now or after a wait.
 OPEN_AVAILABILITY = (Availability.AVAILABLE, Availability.LIMITED, Availability.WAITING_LIST)
-# An offering nobody has confirmed for this long may be out of date.
-STALE_AFTER_DAYS = 180
+# An offering nobody has confirmed for this long may be out of date (the
+# same period as on the organisations' pages).
+STALE_AFTER_DAYS = profile_selectors.STALE_AFTER_DAYS
+# Where the free text is looked for: the offering's description, the
+# catalogue service's labels, the organisation's name.
+TEXT_FIELDS = ["search_text", "service__search_text", "organisation__search_text"]
 
 
 def requirements_met_by(status: str) -> list[str]:
@@ -136,19 +141,32 @@ def _target_group_filter(target_group) -> Q:
     return Q(Exists(chosen)) | ~Q(Exists(links))
 
 
-def offering_search(*, user, service=None, area=None, municipality=None, point=None, territory=None,
+def offering_search(*, user, q="", service=None, area=None, municipality=None, point=None, territory=None,
                     language=None, target_group=None, legal_status=None, free_only=False,
                     available_only=False) -> QuerySet[Offering]:
     """Active offerings the user may see, filtered and ranked for a referral.
 
+    ``q`` is free text, matched against the service's labels, the offering's
+    description and the organisation's name (``search_text``);
     ``service``/``area`` are Service objects or codes; ``language`` and
     ``target_group`` objects or codes; ``territory`` a Territory or its id;
     ``legal_status`` the person's status (a ``LegalStatusRequirement`` value).
-    Ranked by distance from ``point`` (``(lat, lon)``), else from the
-    centre of ``municipality``, then by freshness; offerings with no known
-    place come last. Each row has ``distance_km`` (None without an origin or
-    a place)."""
+
+    Suspended offerings come after all the others. Then the offerings that
+    match more words of ``q`` come first (then those saying them in more
+    places: name, service, description); among equals, those confirmed
+    within ``STALE_AFTER_DAYS`` before the stale ones; then by distance from
+    ``point`` (``(lat, lon)``), else from the centre of ``municipality``,
+    offerings with no known place last; then by freshness. Each row has
+    ``distance_km`` (None without an origin or a place) and ``relevance``
+    (how many words of ``q`` it matches; 0 without ``q``)."""
     qs = access.visible_offerings(user).active()
+    terms = search_text.query_terms(q)
+    if terms:
+        qs = qs.filter(search_text.matches_any(terms, TEXT_FIELDS)).annotate(
+            relevance=search_text.relevance(terms, TEXT_FIELDS))
+    else:
+        qs = qs.annotate(relevance=Value(0, output_field=IntegerField()))
     if service is not None:
         qs = qs.filter(_service_filter(service))
     if area is not None:
@@ -174,25 +192,32 @@ def offering_search(*, user, service=None, area=None, municipality=None, point=N
             When(latitude__isnull=False, longitude__isnull=False, then=geo.distance_km_expression(*origin)),
             default=Value(None, output_field=FloatField()), output_field=FloatField(),
         )
-        qs = qs.annotate(distance_km=distance).order_by(
-            F("distance_km").asc(nulls_last=True), F("last_confirmed_at").desc(), "id"
-        )
+        qs = qs.annotate(distance_km=distance)
+        by_distance = [F("distance_km").asc(nulls_last=True)]
     else:
-        qs = qs.annotate(distance_km=Value(None, output_field=FloatField())).order_by(
-            F("last_confirmed_at").desc(), "id"
-        )
+        qs = qs.annotate(distance_km=Value(None, output_field=FloatField()))
+        by_distance = []
+    suspended_last = Case(When(availability=Availability.SUSPENDED, then=Value(1)), default=Value(0),
+                          output_field=IntegerField())
+    stale_last = Case(When(last_confirmed_at__lt=timezone.now() - timedelta(days=STALE_AFTER_DAYS), then=Value(1)),
+                      default=Value(0), output_field=IntegerField())
+    by_relevance = ([F("relevance").desc(), search_text.field_hits(terms, TEXT_FIELDS).desc()]
+                    if terms else [])
+    qs = qs.order_by(suspended_last.asc(), *by_relevance, stale_last.asc(), *by_distance,
+                     F("last_confirmed_at").desc(), "id")
     return qs.select_related("organisation", "service", "site", "municipality").prefetch_related(
         "languages", "target_groups"
     )
 
 
 def mark_freshness(offerings, *, now=None) -> None:
-    """Set ``confirmed_days_ago`` and ``is_stale`` on already loaded offerings
-    (a page of results), for display."""
+    """Set ``confirmed_days_ago``, ``is_stale`` and ``is_suspended`` on
+    already loaded offerings (a page of results), for display."""
     now = now or timezone.now()
     for offering in offerings:
         offering.confirmed_days_ago = max((now - offering.last_confirmed_at).days, 0)
         offering.is_stale = now - offering.last_confirmed_at > timedelta(days=STALE_AFTER_DAYS)
+        offering.is_suspended = offering.availability == Availability.SUSPENDED
 
 
 # --- organisations on the map -------------------------------------------------------------

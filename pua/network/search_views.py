@@ -41,6 +41,30 @@ def _results_page(request, form):
     return page
 
 
+def _filters_query(request) -> str:
+    """The search's filters as a query string, for the links between the
+    list and the map: the same search, from its first page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _results_context(request, form, page) -> dict:
+    """The page's results, the suspended ones apart (they come last)."""
+    taking = [offering for offering in page.object_list if not offering.is_suspended]
+    return {
+        "form": form,
+        "page": page,
+        "results": taking,
+        "suspended_results": [offering for offering in page.object_list if offering.is_suspended],
+        "suspended_start": page.start_index() + len(taking) if page.object_list else 0,
+        "origin": form.cleaned_data.get("municipality") if form.is_valid() else None,
+        "searched_text": bool(form.is_valid() and form.cleaned_data.get("q", "").strip()),
+        "stale_after_days": search_selectors.STALE_AFTER_DAYS,
+        "filters_query": _filters_query(request),
+    }
+
+
 def _map_settings(geojson_url):
     return {
         "geojson_url": geojson_url,
@@ -57,13 +81,7 @@ def _url(name, params):
 @login_required
 def offering_search(request):
     form = _search_form(request)
-    page = _results_page(request, form)
-    context = {
-        "form": form,
-        "page": page,
-        "origin": form.cleaned_data.get("municipality") if form.is_valid() else None,
-        "stale_after_days": search_selectors.STALE_AFTER_DAYS,
-    }
+    context = _results_context(request, form, _results_page(request, form))
     template = "network/search/search.html"
     if request.htmx and request.htmx.target == "search-results":
         template += "#results"
@@ -73,13 +91,9 @@ def offering_search(request):
 @login_required
 def map_services(request):
     form = _search_form(request)
-    page = _results_page(request, form)
     params = form.api_params() if form.is_valid() else {}
     return render(request, "network/search/map_services.html", {
-        "form": form,
-        "page": page,
-        "origin": form.cleaned_data.get("municipality") if form.is_valid() else None,
-        "stale_after_days": search_selectors.STALE_AFTER_DAYS,
+        **_results_context(request, form, _results_page(request, form)),
         "map": _map_settings(_url("api:geojson-offering-list", params)),
     })
 

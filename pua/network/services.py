@@ -16,6 +16,7 @@ from pua.core.models import AuditAction
 from . import geo
 from .access import DIRECTOR_GRANTABLE_ROLES, NETWORK_MANAGE_ROLES, forget_grants, grants_for
 from .models import AccessPoint, Membership, Offering, Organisation
+from .search_text import search_text
 
 ORGANISATION_FIELDS = [
     "name", "kind", "tax_code", "vat_number", "municipality", "address", "email", "phone", "website",
@@ -49,6 +50,7 @@ def organisation_create(*, by, access_points, request=None, **values) -> Organis
     access_points = list(access_points)
     _check_access_points_allowed(by=by, access_points=access_points)
     organisation = Organisation(**{k: v for k, v in values.items() if k in ORGANISATION_FIELDS})
+    organisation.search_text = search_text(organisation.name)
     organisation.full_clean()
     organisation.save()
     organisation.access_points.set(access_points)
@@ -66,6 +68,7 @@ def organisation_update(*, organisation: Organisation, by, access_points=None, r
     for name, value in values.items():
         if name in ORGANISATION_FIELDS:
             setattr(organisation, name, value)
+    organisation.search_text = search_text(organisation.name)
     organisation.full_clean()
     organisation.save()
     after = snapshot(organisation, ORGANISATION_FIELDS)

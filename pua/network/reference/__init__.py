@@ -5,6 +5,7 @@ def load_reference_data(apps) -> None:
     """Municipalities with coordinates, languages, target groups and the INLAV
     catalogue. ``apps`` is a migration's app registry or ``django.apps.apps``.
     Re-running only adds what is missing."""
+    from ..search_text import search_text
     from .catalogue import CATALOGUE, level_of, parent_code, sort_key
     from .languages import languages
     from .places import municipalities
@@ -34,14 +35,16 @@ def load_reference_data(apps) -> None:
     for code, label_it, label_en in TARGET_GROUPS:
         TargetGroup.objects.get_or_create(code=code, defaults={"label_it": label_it, "label_en": label_en})
 
+    # Migrations before the search tokens existed load the catalogue without them (0004 fills them in).
+    has_search_text = any(f.name == "search_text" for f in Service._meta.get_fields())
     by_code = {}
     for code, label_it, label_en, aliases in CATALOGUE:
         parent = by_code.get(parent_code(code))
-        service, _ = Service.objects.get_or_create(
-            code=code, programme=None,
-            defaults={
-                "label_it": label_it, "label_en": label_en, "aliases": aliases, "parent": parent,
-                "level": level_of(code), "for_persons": code.startswith("F2."), "sort_key": sort_key(code),
-            },
-        )
+        defaults = {
+            "label_it": label_it, "label_en": label_en, "aliases": aliases, "parent": parent,
+            "level": level_of(code), "for_persons": code.startswith("F2."), "sort_key": sort_key(code),
+        }
+        if has_search_text:
+            defaults["search_text"] = search_text(label_it, label_en)
+        service, _ = Service.objects.get_or_create(code=code, programme=None, defaults=defaults)
         by_code[code] = service

@@ -13,6 +13,7 @@ from pua.network.models import (
     Programme,
     Territory,
 )
+from pua.network.search_text import search_text as tokens_of
 
 fake = Faker("it_IT")
 
@@ -76,6 +77,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.LazyFunction(lambda: f"{fake.company()} {fake.unique.random_int(1, 10**6)}")
     kind = OrganisationKind.SOCIAL_COOP_B
+    search_text = factory.LazyAttribute(lambda o: tokens_of(o.name))  # as the services write it
 
     @factory.post_generation
     def access_points(self, create, extracted, **kwargs):

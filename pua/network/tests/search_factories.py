@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pua.network.geo import offering_point
 from pua.network.models import Language, Municipality, Offering, Service, Site, TargetGroup
+from pua.network.search_text import search_text as tokens_of
 
 from .factories import OrganisationFactory
 
@@ -61,6 +62,8 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     longitude = factory.LazyAttribute(lambda o: _point(o, 1))
     last_confirmed_at = factory.LazyFunction(timezone.now)
     referral_phone = "0775 000000"
+    description = ""
+    search_text = factory.LazyAttribute(lambda o: tokens_of(o.description))  # as the services write it
 
     @factory.post_generation
     def languages(self, create, extracted, **kwargs):

@@ -56,6 +56,27 @@
     return box;
   }
 
+  // Leaflet's own link in the attribution, with its title in the page's language.
+  function attributionPrefix(title) {
+    var link = element("a", null, "Leaflet");
+    link.href = "https://leafletjs.com";
+    if (title) { link.title = title; }
+    return link.outerHTML;
+  }
+
+  // The default cluster icon (same classes and size), with a name for
+  // screen readers: Leaflet makes every marker a focusable button.
+  function clusterIcon(cluster, label) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var box = element("div");
+    var shown = element("span", null, String(count));
+    shown.setAttribute("aria-hidden", "true");
+    box.appendChild(shown);
+    if (label) { box.appendChild(element("span", "visually-hidden", format(label, { count: count }))); }
+    return new L.DivIcon({ html: box, className: "marker-cluster marker-cluster-" + size, iconSize: new L.Point(40, 40) });
+  }
+
   function setup(container) {
     var data = container.dataset;
     var status = document.getElementById(container.getAttribute("aria-describedby"));
@@ -65,11 +86,26 @@
     };
     function say(text) { if (status) { status.textContent = text; } }
 
-    var map = L.map(container, { scrollWheelZoom: false }).setView(DEFAULT_CENTER, DEFAULT_ZOOM);
+    // Leaflet's controls speak the page's language (their English defaults otherwise).
+    var map = L.map(container, { scrollWheelZoom: false, zoomControl: false }).setView(DEFAULT_CENTER, DEFAULT_ZOOM);
+    L.control.zoom({
+      zoomInTitle: data.labelZoomIn || "Zoom in", zoomOutTitle: data.labelZoomOut || "Zoom out"
+    }).addTo(map);
+    map.attributionControl.setPrefix(attributionPrefix(data.labelLeaflet));
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement() && event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && data.labelClosePopup) {
+        close.setAttribute("aria-label", data.labelClosePopup);
+        close.title = data.labelClosePopup;
+      }
+    });
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { attribution: data.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
-    var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
+    var clusters = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (cluster) { return clusterIcon(cluster, data.labelCluster); }
+    });
     map.addLayer(clusters);
     say(data.labelLoading);
 
