@@ -40,7 +40,7 @@ system-deps:
 
 test: install-dev system-deps
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) -m pytest -n 2
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
