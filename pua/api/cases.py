@@ -33,6 +33,7 @@ from pua.cases import (
     notes_services,
     team_services,
 )
+from pua.cases.event_messages import case_event_text
 from pua.cases.models import (
     Case,
     CaseEventKind,
@@ -179,7 +180,8 @@ class TimelineEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(source="event.kind", choices=CaseEventKind.choices)
     occurred_at = serializers.DateTimeField(source="event.occurred_at")
     actor = UserRefSerializer(source="event.actor", allow_null=True)
-    summary = serializers.CharField(source="event.summary")
+    summary = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The line of the history in the reader's language (Accept-Language or profile)."))
     detail = serializers.CharField(help_text=gettext_lazy("A line more: why the case was closed or reopened."))
     data = serializers.JSONField(source="event.data", help_text=gettext_lazy("Ids, statuses and other facts."))
     object_type = serializers.CharField(source="event.object_type")
@@ -188,6 +190,10 @@ class TimelineEventSerializer(serializers.Serializer):
     member = UserRefSerializer(allow_null=True, help_text=gettext_lazy("The operator a team change concerns."))
     page_url = serializers.CharField(source="url", allow_null=True,
                                      help_text=gettext_lazy("The page of the object, when it has one."))
+
+
+    def get_summary(self, entry) -> str:
+        return case_event_text(entry.event)
 
 
 class TimelineFilterSerializer(serializers.Serializer):

@@ -469,3 +469,22 @@ def test_it_leaves_intake_decisions_to_the_case_roles(api_as, world):
     assert_error(api_as(world.users["partner_operator"]).get(f"{URL}{case.pk}/intake/"), 403)
     case.refresh_from_db()
     assert case.status == CaseStatus.CONTACT
+
+
+def test_it_writes_the_timeline_in_the_readers_language(api_as, world):
+    from django.utils import translation
+
+    with translation.override("it"):
+        case = _opened(world)
+        case_services.case_transition(case=case, to="screening", by=world.users["director"])
+    reader = world.users["director"]
+
+    def summary(language):
+        reader.preferred_language = language
+        reader.save(update_fields=["preferred_language"])
+        results = api_as(reader).get(f"{URL}{case.pk}/timeline/").json()["results"]
+        return next(e["summary"] for e in results if e["kind"] == "status_changed")
+
+    english, italian = summary("en"), summary("it")
+    assert english.startswith("Status: ")
+    assert italian != english and not italian.startswith("Status: ")
