@@ -116,8 +116,10 @@ def test_it_labels_the_maps_controls_in_the_pages_language(directory, live_serve
     expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", labels["labelZoomOut"])
     expect(page.locator(".leaflet-control-attribution a[href='https://leafletjs.com']")).to_have_attribute(
         "title", labels["labelLeaflet"])
-    # The three courses are at the same place: one cluster, named for screen readers.
-    cluster = page.locator(".marker-cluster").first
+    # The three courses are at the same place: one cluster (once the clusters' fading is over),
+    # named for screen readers.
+    expect(page.locator(".marker-cluster")).to_have_count(1)
+    cluster = page.locator(".marker-cluster")
     expect(cluster).to_contain_text(labels["labelCluster"].replace("{count}", "3"))
 
     cluster.click()
