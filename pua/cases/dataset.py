@@ -70,6 +70,7 @@ from pua.network.models import (
     Territory,
     TerritoryKind,
 )
+from pua.network.search_text import search_text
 from pua.people.duplicates import name_key
 from pua.people.models import (
     CaseNumberCounter,
@@ -594,7 +595,8 @@ class _Builder:
                 ("Associazione di volontariato (dati sintetici)", K.VOLUNTEER_ASSOCIATION)]
         orgs = []
         for name, kind in spec:
-            org, _created = Organisation.objects.get_or_create(name=name, kind=kind)
+            org, _created = Organisation.objects.get_or_create(name=name, kind=kind,
+                                                               defaults={"search_text": search_text(name)})
             org.access_points.add(ap)
             orgs.append(org)
         return sorted(orgs, key=lambda o: (o.name, o.pk))

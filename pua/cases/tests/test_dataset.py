@@ -344,3 +344,13 @@ def test_it_generates_the_demo_persons_only_once(world):
     call_command(*args, stdout=out)
     assert "nothing generated" in out.getvalue()
     assert Person.objects.filter(access_point=world.ap_b).count() == 5
+
+
+def test_it_makes_the_organisations_it_adds_findable_by_name(db):
+    from pua.network.models import Organisation
+    from pua.network.search_text import search_text
+
+    dataset_generate(persons=2, seed=1)
+    added = Organisation.objects.filter(name__endswith="(dati sintetici)")
+    assert added.exists()
+    assert all(org.search_text == search_text(org.name) for org in added)
