@@ -83,11 +83,19 @@ def test_it_links_a_task_only_for_readers_who_may_open_it(world, login):
 
     html = _page(login(outreach), case).content.decode()
 
-    assert "Telefonare al SerD" in html and f'href="{own_url}"' in html
-    assert f'href="{other_url}"' not in html
-    assert login(outreach).get(other_url).status_code == 404  # what the panel does not link, the page refuses
+    # Outreach operators read the access point's tasks: both are linked, and both open.
+    assert f'href="{own_url}"' in html and f'href="{other_url}"' in html
+    assert login(outreach).get(other_url).status_code == 200
     html = _page(login(world.users["director"]), case).content.decode()
     assert f'href="{own_url}"' in html and f'href="{other_url}"' in html
+    # A task of another access point's operator, assigned on this case, is not linked for this reader.
+    foreign = _task(case, days=3, assignee=world.other_worker, title="Verifica del distretto B")
+    foreign.access_point = world.ap_b
+    foreign.save(update_fields=["access_point"])
+    html = _page(login(outreach), case).content.decode()
+    foreign_url = reverse("cases:task_detail", args=[foreign.pk])
+    assert "Verifica del distretto B" in html and f'href="{foreign_url}"' not in html
+    assert login(outreach).get(foreign_url).status_code == 404
 
 
 # --- the plan -------------------------------------------------------------------------------------
