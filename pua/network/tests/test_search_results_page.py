@@ -142,6 +142,21 @@ def test_it_does_not_offer_to_refer_to_those_who_do_not(frosinone_world, login, 
     assert "/cases/referrals/new/" not in html
 
 
+def test_it_does_not_offer_to_refer_to_a_superuser_administrator(frosinone_world, login):
+    """Django grants a superuser every permission; the role rules do not make an administrator refer persons."""
+    w = frosinone_world
+    offering = OfferingFactory(organisation=w.org_a)
+    admin = w.users["admin"]
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client = login(admin)
+
+    search, detail = client.get(SEARCH), client.get(f"/network/offerings/{offering.pk}/")
+    assert search.status_code == detail.status_code == 200
+    assert "/cases/referrals/new/" not in search.content.decode()
+    assert "/cases/referrals/new/" not in detail.content.decode()
+
+
 def test_it_offers_to_refer_from_the_offerings_page_too(frosinone_world, login):
     offering = OfferingFactory(organisation=frosinone_world.org_a)
     url = f"/network/offerings/{offering.pk}/"
