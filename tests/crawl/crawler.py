@@ -41,10 +41,10 @@ NOT_OURS = re.compile(r"^/(admin|api|static|media)/")
 FILE = re.compile(r"\.(ics|csv|xlsx|pdf|xml|json|geojson)$|/(download|document|export)/?$")
 
 # The pages a person uses on a phone (quick contact, My work, person, case,
-# plan, interventions, search).
+# plan, interventions, search), and the ones that once scrolled sideways there.
 PHONE = re.compile(
     r"^/($|cases/contacts/quick/$|cases/work/$|people/#/$|cases/person/#/$|cases/#/$|cases/#/plan/$|"
-    r"cases/#/interventions/$|network/search/$|find/$)")
+    r"cases/#/interventions/$|network/search/$|find/|cases/eligibility/$|network/organisations/#/$)")
 
 
 OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
