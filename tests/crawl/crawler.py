@@ -184,7 +184,6 @@ class Crawler:
             return []
         if "text/html" not in (response.headers.get("content-type") or ""):
             return []
-        self.page.wait_for_load_state("networkidle")
         for error in dict.fromkeys(self.errors):
             self.report.problem(target, f"console error: {error}")
         if audit:
