@@ -108,6 +108,26 @@ def audit_read(*, actor, obj: models.Model, request=None):
     return audit_record(action=AuditAction.READ, actor=actor, obj=obj, request=request)
 
 
+def audit_list(*, actor, model, ids, query: dict | None = None, request=None):
+    """Record that ``actor`` was shown a page of ``model`` records.
+
+    One entry per page shown, naming the query that produced it and the ids of
+    the records on it — never their names. ``query`` holds the filters and the
+    page; free-text search terms are identifying, so callers pass only that
+    there was one (``{"q": True}``), never the words. Nothing is written for an
+    empty page."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return None
+    return AuditEntry.objects.create(
+        action=AuditAction.READ,
+        object_type=model._meta.label_lower,
+        object_repr=f"{len(ids)} × {model._meta.verbose_name_plural}"[:200],
+        changes={"list": {k: _plain(v) for k, v in sorted((query or {}).items())}, "ids": ids},
+        **_actor_fields(actor, request),
+    )
+
+
 def audit_export(*, actor, what: str, count: int, request=None):
     return audit_record(
         action=AuditAction.EXPORT,
