@@ -15,3 +15,8 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
 class LanguageForm(StyledFormMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("What the key is for, e.g. the program that will use it."))

@@ -7,6 +7,8 @@ from django.db import transaction
 from pua.core.audit import audit_change, audit_record, diff, snapshot, snapshot_stored
 from pua.core.models import AuditAction
 
+from .token_services import api_tokens_revoke_all
+
 PROFILE_FIELDS = ["first_name", "last_name", "email", "preferred_language"]
 
 
@@ -75,3 +77,12 @@ def user_set_active(*, user, active: bool, by, request=None):
     audit_change(action=AuditAction.UPDATE, actor=by, obj=user,
                  changes={"is_active": [not active, active]}, request=request)
     return user
+
+
+@transaction.atomic
+def password_changed(*, user, by, request=None) -> None:
+    """What follows a new password, however it was set (the change and reset
+    forms save it themselves): the user's API keys stop working."""
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=user, changes={"password_changed": [False, True]},
+                 request=request)
+    api_tokens_revoke_all(user=user, by=by, request=request)

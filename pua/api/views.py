@@ -15,12 +15,13 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, routers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pua.accounts import services as account_services
+from pua.accounts.authentication import ApiTokenAuthentication
 from pua.network import access, selectors
 from pua.network import services as network_services
 from pua.network.middleware import current_access_point
@@ -36,7 +37,7 @@ User = get_user_model()
 
 # Token first: DRF answers an anonymous request with 401 only when the first
 # authenticator offers a WWW-Authenticate challenge, and session auth has none.
-AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class ApiViewSet(viewsets.GenericViewSet):

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from pua.accounts.token_services import api_token_create
 from pua.network.models import Language, Offering
 from pua.network.tests.factories import TerritoryFactory
 from pua.network.tests.search_factories import (
@@ -167,11 +167,11 @@ def test_it_pages_the_search(api_as, frosinone_world):
 
 def test_it_answers_token_clients_from_their_access_points_place(api, frosinone_world):
     user = frosinone_world.users["labour_expert"]
-    token = Token.objects.create(user=user)
+    token = api_token_create(user=user, name="search client", by=user)
     OfferingFactory(organisation=frosinone_world.org_a, municipality=municipality(CECCANO),
                     last_confirmed_at=timezone.now() - timedelta(days=365))
 
-    response = api.get(SEARCH, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get(SEARCH, HTTP_AUTHORIZATION=f"Token {token.secret}")
 
     row = response.json()["results"][0]
     assert row["distance_km"] == pytest.approx(7.6, abs=0.1)
