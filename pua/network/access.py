@@ -53,6 +53,11 @@ OPERATOR_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPER
 # Roles a director may hand out; admins and regional coordinators are
 # appointed by an administrator.
 DIRECTOR_GRANTABLE_ROLES = frozenset(Role) - {Role.ADMIN, Role.REGIONAL_COORDINATOR}
+# Roles that read persons: granting one takes two people (see
+# ``services.membership_create``).
+PERSON_READING_ROLES = frozenset({
+    Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR, Role.PARTNER_OPERATOR,
+})
 
 _CACHE_ATTR = "_pua_grants"
 
@@ -110,7 +115,10 @@ def grants_for(user) -> Grants:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
+    # Pending memberships are inactive by constraint; the approval is asked too, to say so here.
+    rows = Membership.objects.filter(
+        user=user, is_active=True, approved_at__isnull=False, organisation__is_active=True,
+    ).values_list(
         "id", "role", "organisation_id", "access_points__id"
     )
     by_membership: dict[int, tuple[str, int, set[int]]] = {}
@@ -210,6 +218,34 @@ def manages_membership(user, membership) -> bool:
 
 
 @rules.predicate
+def holds_membership(user, membership) -> bool:
+    """Nobody changes their own roles, not even an administrator."""
+    return membership is not None and membership.user_id == user.pk
+
+
+def directs_all_access_points(user, access_point_ids) -> bool:
+    """Whether ``user`` is a director at every one of the access points."""
+    wanted = set(access_point_ids)
+    return bool(wanted) and wanted <= grants_for(user).access_point_ids(STAFF_MANAGE_ROLES)
+
+
+@rules.predicate
+def may_approve_membership(user, membership) -> bool:
+    """The second person of the two-person rule: a director of every access
+    point of the grant, or an administrator — never the grantee nor the
+    person who made the grant."""
+    if membership is None or not membership.is_pending:
+        return False
+    if user.pk in (membership.user_id, membership.granted_by_id):
+        return False
+    if grants_for(user).is_admin:
+        return True
+    return membership.role in DIRECTOR_GRANTABLE_ROLES and directs_all_access_points(
+        user, _ids(membership, "access_points")
+    )
+
+
+@rules.predicate
 def is_self(user, other) -> bool:
     return other is not None and other.pk == user.pk
 
@@ -256,7 +292,8 @@ rules.add_perm("network.change_organisation", is_admin | manages_organisation_ne
 rules.add_perm("network.delete_organisation", is_admin | manages_organisation_network)
 rules.add_perm("network.view_membership", is_admin | manages_membership)
 rules.add_perm("network.add_membership", is_admin | _role_anywhere(STAFF_MANAGE_ROLES))
-rules.add_perm("network.change_membership", is_admin | manages_membership)
+rules.add_perm("network.change_membership", (is_admin | manages_membership) & ~holds_membership)
+rules.add_perm("network.approve_membership", may_approve_membership)
 rules.add_perm("accounts.view_user", is_admin | is_self | manages_user)
 rules.add_perm("accounts.add_user", is_admin | _role_anywhere(STAFF_MANAGE_ROLES))
 rules.add_perm("accounts.change_user", is_admin | manages_user)

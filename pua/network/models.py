@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
@@ -194,7 +195,15 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role within an organisation, at the access points listed."""
+    """A user's role within an organisation, at the access points listed.
+
+    A membership gives power only once approved, and never while pending: a
+    database constraint keeps a pending membership (``approved_at`` empty)
+    inactive, so every query of active memberships leaves it out. The
+    services decide who approves what (the two-person rule for roles that
+    read persons, see ``services.membership_create``). Rows made outside the
+    services — the demo loader, the dataset generator, test factories: the
+    system bootstrapping itself — are approved when made, hence the default."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
                              related_name="memberships")
@@ -205,6 +214,11 @@ class Membership(models.Model):
                                            related_name="memberships")
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, default=timezone.now)
 
     class Meta:
         verbose_name = _("membership")
@@ -212,10 +226,16 @@ class Membership(models.Model):
         ordering = ["user__username", "organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+            models.CheckConstraint(condition=models.Q(is_active=False) | models.Q(approved_at__isnull=False),
+                                   name="membership_active_only_when_approved"),
         ]
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approved_at is None
 
 
 class NetworkRelation(models.TextChoices):

@@ -197,7 +197,9 @@ def test_it_lets_a_director_add_a_membership_and_audits_it(api_as, world):
     assert (membership.user, membership.role) == (person, "partner_operator")
     assert audit_entries(membership, "create").get().changes == {
         "user": [None, person.pk], "organisation": [None, world.partner_org.pk],
-        "role": [None, "partner_operator"], "access_points": [None, [world.ap_a.pk]]}
+        "role": [None, "partner_operator"], "access_points": [None, [world.ap_a.pk]], "is_active": [None, True],
+        "granted_by": [None, world.users["director"].pk], "approved_by": [None, world.users["director"].pk],
+        "pending": [None, False]}
 
 
 def test_it_refuses_a_duplicate_membership(api_as, world):
@@ -222,7 +224,9 @@ def test_it_changes_a_membership_and_audits_the_changed_fields(api_as, world):
     assert response.json()["user"] == world.users["labour_expert"].pk
     membership.refresh_from_db()
     assert membership.role == "social_expert"
-    assert audit_entries(membership, "update").get().changes == {"role": ["labour_expert", "social_expert"]}
+    director = world.users["director"].pk
+    assert audit_entries(membership, "update").get().changes == {
+        "role": ["labour_expert", "social_expert"], "granted_by": [None, director], "approved_by": [None, director]}
 
 
 def test_it_suspends_a_membership(api_as, world):

@@ -36,7 +36,8 @@ MATRIX = [
     ("network.view_membership", "membership", D | ADMIN),
     ("network.add_membership", None, D | ADMIN),
     ("network.change_membership", "membership", D | ADMIN),
-    ("network.change_membership", "admin_membership", ADMIN),
+    # The admin's own membership: nobody changes their own roles.
+    ("network.change_membership", "admin_membership", NONE),
     ("accounts.view_user", "worker", D | ADMIN | {Role.SOCIAL_EXPERT}),
     ("accounts.add_user", None, D | ADMIN),
     ("accounts.change_user", "worker", D | ADMIN),

@@ -83,7 +83,10 @@ def test_it_changes_a_membership_and_records_it(world, login):
     membership.refresh_from_db()
     assert membership.role == "labour_expert"
     entry = AuditEntry.objects.get(action="update", object_type="network.membership")
-    assert entry.changes == {"role": ["outreach_operator", "labour_expert"]}
+    # A new role that reads persons is a new grant: the director answers for it.
+    director = world.users["director"].pk
+    assert entry.changes == {"role": ["outreach_operator", "labour_expert"],
+                             "granted_by": [None, director], "approved_by": [None, director]}
 
 
 def test_it_deactivates_a_user_who_then_cannot_sign_in(world, login, client):
