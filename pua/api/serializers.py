@@ -149,10 +149,15 @@ class MembershipGrantSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(MembershipGrantSerializer):
+    is_pending = serializers.BooleanField(
+        read_only=True, help_text=_("Waiting for a second person's approval: until then the role gives no power."),
+    )
+
     class Meta:
         model = Membership
-        fields = ["id", "user", "organisation", "role", "access_points", "is_active", "created_at"]
-        read_only_fields = ["is_active", "created_at"]
+        fields = ["id", "user", "organisation", "role", "access_points", "is_active", "created_at",
+                  "is_pending", "granted_by", "approved_by", "approved_at"]
+        read_only_fields = ["is_active", "created_at", "granted_by", "approved_by", "approved_at"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, routers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -238,6 +239,16 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         serializer.is_valid(raise_exception=True)
         network_services.membership_update(membership=membership, by=request.user, request=request,
                                            **serializer.validated_data)
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=None, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        """Approve a pending grant of a role that reads persons (the two-person
+        rule): a director of its access points or an administrator, never the
+        grantee nor who granted it."""
+        membership = network_services.membership_approve(membership=self.get_object(), by=request.user,
+                                                         request=request)
         return Response(self.get_serializer(membership).data)
 
 

@@ -98,6 +98,18 @@ def membership_get(*, user, pk) -> Membership | None:
     )
 
 
+def pending_membership_list(*, user):
+    """Grants waiting for a second person's approval, among the memberships
+    the user may see, oldest first."""
+    return (
+        access.visible_memberships(user)
+        .filter(approved_at__isnull=True)
+        .select_related("user", "organisation", "granted_by")
+        .prefetch_related("access_points")
+        .order_by("created_at", "id")
+    )
+
+
 def home_summary(*, user) -> dict:
     """What "my work" shows at this stage: where I work and with whom."""
     memberships = (

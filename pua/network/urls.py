@@ -21,6 +21,7 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:user_pk>/memberships/new/", views.membership_add, name="membership_add"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("memberships/<int:pk>/approve/", views.membership_approve, name="membership_approve"),
 ]
 
 # Feature areas of the network directory, each in its own module.

@@ -182,7 +182,10 @@ def user_list(request):
     search = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page = paginate(request, selectors.user_list(user=request.user, search=search))
     rows = [(u, access.user_openable_from_list(request.user, u)) for u in page.object_list]
-    return render(request, "network/user_list.html", {"form": form, "page": page, "rows": rows})
+    pending = [(m, request.user.has_perm("network.approve_membership", m))
+               for m in selectors.pending_membership_list(user=request.user)]
+    return render(request, "network/user_list.html", {"form": form, "page": page, "rows": rows,
+                                                      "pending": pending})
 
 
 @login_required
@@ -190,13 +193,16 @@ def user_detail(request, pk):
     person = _found(selectors.user_get(user=request.user, pk=pk))
     _require(request.user, "accounts.view_user", person)
     memberships = [
-        (m, request.user.has_perm("network.change_membership", m)) for m in person.memberships.all()
+        (m, request.user.has_perm("network.change_membership", m),
+         request.user.has_perm("network.approve_membership", m))
+        for m in person.memberships.all()
     ]
     return render(request, "network/user_detail.html", {
         "staff_user": person,
         "memberships": memberships,
         "can_change": request.user.has_perm("accounts.change_user", person),
-        "can_add_membership": request.user.has_perm("network.add_membership"),
+        # Nobody grants themselves a role.
+        "can_add_membership": request.user.has_perm("network.add_membership") and person.pk != request.user.pk,
     })
 
 
@@ -256,6 +262,26 @@ def membership_edit(request, pk):
             return redirect("network:user_detail", pk=membership.user_id)
     return render(request, "network/membership_form.html", {"form": form, "staff_user": membership.user,
                                                            "membership": membership})
+
+
+@require_POST
+@login_required
+def membership_approve(request, pk):
+    """The second person's approval of a pending grant (the two-person rule)."""
+    membership = _found(selectors.membership_get(user=request.user, pk=pk))
+    _require(request.user, "network.view_membership", membership)
+    try:
+        services.membership_approve(membership=membership, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Membership approved: %(user)s is now %(role)s.") % {
+            "user": membership.user.get_full_name() or membership.user.username,
+            "role": membership.get_role_display()})
+    next_url = request.POST.get("next")
+    if next_url == "detail":
+        return redirect("network:user_detail", pk=membership.user_id)
+    return redirect("network:user_list")
 
 
 @require_POST
