@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import rules
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -82,13 +81,10 @@ class MenuGroup:
 
 
 def role_may(user, perm: str, obj=None) -> bool:
-    """The ``rules`` permission ``perm`` as the user's roles grant it.
-
-    Menu functions ask this rather than ``user.has_perm``: Django's model
-    backend grants every permission to a superuser, so a technical
-    administrator would be offered casework pages whose lists are empty or
-    refused. The views' own rules are the same; only that bypass is left out."""
-    return rules.has_perm(perm, user, obj)
+    """The permission ``perm`` as the user's roles grant it — the same answer
+    as ``user.has_perm``, which no longer lets a superuser bypass the role
+    rules (see ``pua.accounts.models.User.has_perm``)."""
+    return user.has_perm(perm, obj)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 
 from pua.network import access
 from pua.network.models import Membership, Role
+from pua.network.tests.factories import MembershipFactory, UserFactory
 
 ALL = set(Role)
 NONE: set = set()
@@ -228,3 +229,71 @@ def test_it_lets_an_operator_change_only_their_own_network_contacts(world):
                                          channel="phone", purpose="Telefonata", operator=world.users["labour_expert"])
     assert world.users["labour_expert"].has_perm("network.change_networkcontact", mine)
     assert not world.users["social_expert"].has_perm("network.change_networkcontact", mine)
+
+
+# --- admins, tokens and grants -----------------------------------------------------------
+
+# (permission, object key, roles allowed) — the object depends on the user.
+GRANT_MATRIX = [
+    # A grant another administrator made, waiting at access point A.
+    ("network.approve_membership", "pending_grant", D | ADMIN),
+    # The same grant when the user made it: the grantor never approves.
+    ("network.approve_membership", "grant_made_by_user", NONE),
+    # A grant to the user, by another administrator: the grantee never approves.
+    ("network.approve_membership", "grant_to_user", NONE),
+    # Nobody changes their own membership.
+    ("network.change_membership", "own_membership", NONE),
+]
+
+
+def _pending(world, *, user, granted_by, role=Role.SOCIAL_EXPERT):
+    return MembershipFactory(user=user, organisation=world.home_org_a, role=role, access_points=[world.ap_a],
+                             is_active=False, approved_at=None, granted_by=granted_by)
+
+
+def _grant_objects(world, user):
+    other_admin = UserFactory(username="admin_bis")
+    MembershipFactory(user=other_admin, organisation=world.home_org_a, role=Role.ADMIN)
+    return {
+        "pending_grant": _pending(world, user=UserFactory(), granted_by=other_admin),
+        "grant_made_by_user": _pending(world, user=UserFactory(), granted_by=user),
+        "grant_to_user": MembershipFactory(user=user, organisation=world.org_a, role=Role.LABOUR_EXPERT,
+                                           access_points=[world.ap_a], is_active=False, approved_at=None,
+                                           granted_by=other_admin),
+        "own_membership": Membership.objects.filter(user=user).order_by("id").first(),
+    }
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_it_applies_the_grant_matrix(world, role):
+    user = world.users[role.value]
+    objects = _grant_objects(world, user)
+    access.forget_grants(user)
+    mismatches = [
+        (perm, key, role in allowed)
+        for perm, key, allowed in GRANT_MATRIX
+        if user.has_perm(perm, objects[key]) != (role in allowed)
+    ]
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN], ids=lambda r: r.value)
+def test_it_refuses_approving_grants_of_another_access_point(world, role):
+    grant = MembershipFactory(user=UserFactory(), organisation=world.home_org_b, role=Role.SOCIAL_EXPERT,
+                              access_points=[world.ap_b], is_active=False, approved_at=None,
+                              granted_by=world.users["admin"])
+    assert not world.users[role.value].has_perm("network.approve_membership", grant)
+
+
+def test_it_gives_a_pending_membership_no_power(world):
+    grantee = UserFactory()
+    _pending(world, user=grantee, granted_by=world.users["admin"], role=Role.DIRECTOR)
+    assert access.grants_for(grantee).grants == []
+    assert not grantee.has_perm("network.change_accesspoint", world.ap_a)
+
+
+def test_it_holds_a_superuser_to_the_role_rules(world):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    assert superuser.has_perm("network.change_organisation", world.org_a)
+    assert not superuser.has_perm("people.view_person")
+    assert not superuser.has_perm("cases.view_case")
