@@ -1094,8 +1094,11 @@ def _users_load(*, organisations, access_points) -> list[DemoLogin]:
         )
         user.set_password(settings.DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        # The loader bootstraps the system: its memberships are approved as made
+        # (people grant roles through the services and the two-person rule).
         membership, _ = Membership.objects.update_or_create(
-            user=user, organisation=organisations[organisation], role=role, defaults={"is_active": True}
+            user=user, organisation=organisations[organisation], role=role,
+            defaults={"is_active": True, "approved_at": timezone.now(), "approved_by": None},
         )
         membership.access_points.set([access_points[ap] for ap in aps])
         logins.append(DemoLogin(username=username, role=role.value, access_points=aps))

@@ -5,9 +5,12 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
 from pua.accounts.models import ApiToken
@@ -204,3 +207,14 @@ def test_it_revokes_the_same_named_key_when_the_command_rotates(world):
 
     _assert_refused(_client_with(first.getvalue().strip()).get("/api/v1/me/"))
     assert _client_with(second.getvalue().strip()).get("/api/v1/me/").status_code == 200
+
+
+def test_it_refuses_every_key_after_a_password_reset(issued, director, client):
+    uid = urlsafe_base64_encode(force_bytes(director.pk))
+    token = default_token_generator.make_token(director)
+    link = client.get(reverse("accounts:password_reset_confirm", args=[uid, token]))
+
+    response = client.post(link["Location"], {"new_password1": PASSWORD, "new_password2": PASSWORD})
+
+    assert response.status_code == 302
+    _assert_refused(_client_with(issued.secret).get("/api/v1/me/"))
