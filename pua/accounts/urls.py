@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("2fa/", include("pua.accounts.mfa_urls")),
     path("language/", views.set_language, name="set_language"),
     path("password/change/", views.password_change, name="password_change"),
     path("password/change/done/", views.password_change_done, name="password_change_done"),

@@ -1,0 +1,15 @@
+"""Security keys: django-otp-webauthn's endpoints (its URL names, under its
+namespace), with registration completed by our audited view."""
+
+from django.urls import path
+from django_otp_webauthn import urls as webauthn_urls
+
+from . import mfa_views
+
+app_name = "otp_webauthn"
+
+urlpatterns = [
+    path("registration/complete/", mfa_views.WebAuthnRegistrationComplete.as_view(),
+         name="credential-registration-complete"),
+    *(p for p in webauthn_urls.urlpatterns if p.name != "credential-registration-complete"),
+]
