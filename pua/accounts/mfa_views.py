@@ -63,7 +63,7 @@ def overview(request):
         "recovery_codes_left": mfa_selectors.recovery_codes_left(user),
         "enrolled": mfa_selectors.is_enrolled(user),
         "required": mfa_selectors.two_factor_required(user),
-        "next": safe_next_url(request, request.GET.get("next"), fallback=""),
+        "next": safe_next_url(request, request.GET.get("next")) if request.GET.get("next") else "",
     }
     return render(request, "accounts/mfa/overview.html", context)
 
