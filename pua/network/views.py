@@ -47,7 +47,7 @@ def home(request):
 def access_point_switch(request):
     next_url = safe_next_url(request, request.POST.get("next"))
     chosen = request.POST.get("access_point", "")
-    if not chosen.isdigit():
+    if not chosen.isdigit() or len(chosen) > 18:
         messages.error(request, _("Choose an access point from the list."))
         return redirect(next_url)
     access_point = selectors.access_point_get(user=request.user, pk=int(chosen))
