@@ -152,6 +152,9 @@ SESSION_MAX_AGE_HOURS = env_int("SESSION_MAX_AGE_HOURS", 12)
 # django-otp-webauthn: security keys and passkeys). Users with one of these
 # roles (pua.network.models.Role values; "admin" covers superusers too) must
 # enrol a second factor before they can open anything; everyone else may.
+# Two-factor sign-in is enforced: a user with a second factor must give it,
+# a user of a required role must enrol. Only the test settings turn it off.
+MFA_ENFORCED = True
 MFA_REQUIRED_ROLES = env_list(
     "MFA_REQUIRED_ROLES", ["director", "social_expert", "labour_expert", "outreach_operator", "admin"]
 )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from .mfa_middleware import SESSION_NOTICE_DISMISSED_KEY, session_mfa_state
@@ -8,7 +9,8 @@ def two_factor_notice(request):
     until they dismiss the invitation for the session."""
     user = getattr(request, "user", None)
     if (
-        user is None
+        not settings.MFA_ENFORCED
+        or user is None
         or not user.is_authenticated
         or request.path != reverse("home")
         or request.session.get(SESSION_NOTICE_DISMISSED_KEY)

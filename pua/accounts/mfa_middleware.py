@@ -79,7 +79,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        if not settings.MFA_ENFORCED or user is None or not user.is_authenticated or user.is_verified():
             return self.get_response(request)
         if self._exempt is None:
             self._exempt = _exempt_prefixes()

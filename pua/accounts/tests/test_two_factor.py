@@ -24,6 +24,12 @@ ADD_APP = reverse("accounts:mfa_totp_add")
 RECOVERY = reverse("accounts:mfa_recovery_codes")
 
 
+@pytest.fixture(autouse=True)
+def enforced(settings):
+    settings.MFA_ENFORCED = True
+    return settings
+
+
 @pytest.fixture
 def required(settings):
     settings.MFA_REQUIRED_ROLES = PRODUCTION_REQUIRED_ROLES
