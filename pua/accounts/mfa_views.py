@@ -87,8 +87,8 @@ def verify(request):
                          changes={"two_factor": device._meta.model_name})
             if device._meta.model_name == "staticdevice":
                 left = mfa_selectors.recovery_codes_left(user)
-                messages.warning(request, _("You used a recovery code; %(count)d left. Generate new ones "
-                                            "from your two-factor page when they run low.") % {"count": left})
+                messages.warning(request, _("You used a recovery code. Recovery codes left: %(count)d. Generate new "
+                                            "ones from your two-factor page when they run low.") % {"count": left})
             return redirect(safe_next_url(request, form.cleaned_data.get("next")))
     context = {
         "form": form,

@@ -362,3 +362,15 @@ def test_nobody_removes_another_users_factor(world, client):
     assert client.post(url, {"confirmation": PASSWORD}).status_code == 404
     assert client.get(reverse("accounts:mfa_device_remove", args=["nothing", 1])).status_code == 404
     assert TOTPDevice.objects.filter(pk=other.pk).exists()
+
+
+def test_production_settings_enforce_two_factor_for_casework_roles_and_administrators():
+    import config.settings as production
+
+    assert production.MFA_ENFORCED is True
+    assert set(production.MFA_REQUIRED_ROLES) == set(PRODUCTION_REQUIRED_ROLES)
+    assert production.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN is False
+    assert "django_otp.middleware.OTPMiddleware" in production.MIDDLEWARE
+    middleware = production.MIDDLEWARE
+    assert middleware.index("django_otp.middleware.OTPMiddleware") < middleware.index(
+        "pua.accounts.mfa_middleware.TwoFactorMiddleware")
