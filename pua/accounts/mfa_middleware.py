@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -96,7 +96,13 @@ class TwoFactorMiddleware:
         if _is_api(request):
             return JsonResponse({"detail": message, "code": "two_factor_required"}, status=403)
         next_url = request.get_full_path() if request.method == "GET" else reverse("home")
-        return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
+        url = f"{reverse(target)}?{urlencode({'next': next_url})}"
+        if request.headers.get("HX-Request"):
+            # A fragment request: have htmx load the whole page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
 
 
 def session_mfa_state(request) -> mfa_selectors.MfaState:

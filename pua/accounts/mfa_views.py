@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp_webauthn.views import CompleteCredentialRegistrationView
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
 
 from pua.core.audit import audit_record
 from pua.core.models import AuditAction
@@ -146,6 +146,18 @@ class WebAuthnRegistrationComplete(CompleteCredentialRegistrationView):
                              request=self.request, changes={"two_factor": [None, "security key"]})
             session_mfa_state_forget(self.request)
         return response
+
+
+class WebAuthnAuthenticationComplete(CompleteCredentialAuthenticationView):
+    """The library's second step with a security key, recorded as a sign-in
+    and with a fresh session key, as for a code."""
+
+    def complete_auth(self, device):
+        super().complete_auth(device)
+        self.request.session.cycle_key()
+        session_mfa_state_forget(self.request)
+        audit_record(action=AuditAction.LOGIN, actor=device.user, request=self.request, obj=device.user,
+                     changes={"two_factor": "webauthncredential"})
 
 
 @login_required

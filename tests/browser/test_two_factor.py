@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from pua.accounts.tests.two_factor_support import PRODUCTION_REQUIRED_ROLES
+from pua.core.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.browser
 
@@ -97,10 +98,15 @@ def test_a_partner_registers_a_security_key_and_signs_in_with_it(world, live_ser
     page.get_by_role("button", name="Register a security key").click()
     expect(page).to_have_url(f"{base}/accounts/2fa/")
     expect(page.locator("main")).not_to_contain_text("No security key yet.")
+    assert AuditEntry.objects.filter(action=AuditAction.CREATE,
+                                     object_type="django_otp_webauthn.webauthncredential").exists()
     page.locator("#logout-button").click()
 
     _password_step(page, base, "partner_operator_a")
     expect(page.locator("h1")).to_have_text("Confirm your sign-in")
     page.get_by_role("button", name="Use my security key").click()
     expect(page).to_have_url(f"{base}/")
+    expect(page.locator("header")).to_contain_text("PUA Alfa")
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=world.users["partner_operator"],
+                                     changes__two_factor="webauthncredential").exists()
     assert problems == []

@@ -374,3 +374,12 @@ def test_production_settings_enforce_two_factor_for_casework_roles_and_administr
     middleware = production.MIDDLEWARE
     assert middleware.index("django_otp.middleware.OTPMiddleware") < middleware.index(
         "pua.accounts.mfa_middleware.TwoFactorMiddleware")
+
+
+def test_an_htmx_request_of_a_held_session_loads_the_whole_verification_page(world, client):
+    user = world.users["partner_operator"]
+    app_of(user)
+    _sign_in(client, user.username)
+    response = client.get("/people/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(VERIFY)
