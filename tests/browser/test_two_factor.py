@@ -6,6 +6,7 @@ import time
 from base64 import b32decode
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
@@ -23,6 +24,19 @@ def _code_from_secret(secret_text: str, *, steps_ahead: int = 0) -> str:
     totp = TOTP(key)
     totp.time = time.time() + steps_ahead * 30
     return f"{totp.token():06d}"
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _accessible(page):
+    """No serious or critical WCAG 2.1 A/AA violation on the page shown."""
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    serious = [f"{v['id']} on {page.url}" for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
 
 
 def _watch(page):
@@ -50,10 +64,12 @@ def test_a_director_enrols_an_authenticator_app_and_signs_in_with_a_code(world, 
     _password_step(page, base, "director_a")
     expect(page).to_have_url(f"{base}/accounts/2fa/?next=%2F")
     expect(page.locator("main .alert-warning")).to_contain_text("Your role requires two-factor sign-in")
+    _accessible(page)
 
     page.get_by_role("link", name="Add an authenticator app").click()
     expect(page.locator("figure.pua-qr svg")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text()
+    _accessible(page)
     page.get_by_label("Name of this device").fill("Work phone")
     page.get_by_label("Code shown by the app").fill(_code_from_secret(secret))
     page.get_by_role("button", name="Confirm and add").click()
@@ -61,6 +77,7 @@ def test_a_director_enrols_an_authenticator_app_and_signs_in_with_a_code(world, 
     expect(page.locator("h1")).to_have_text("Recovery codes")
     page.get_by_role("button", name="Generate codes").click()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
+    _accessible(page)
     expect(page.get_by_role("link", name="Download as text")).to_have_attribute("download", "pua-recovery-codes.txt")
 
     page.goto(f"{base}/")
@@ -69,6 +86,7 @@ def test_a_director_enrols_an_authenticator_app_and_signs_in_with_a_code(world, 
 
     _password_step(page, base, "director_a")
     expect(page.locator("h1")).to_have_text("Confirm your sign-in")
+    _accessible(page)
     page.get_by_label("Code").fill(_code_from_secret(secret, steps_ahead=1))
     page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(f"{base}/")
@@ -94,9 +112,13 @@ def test_a_partner_registers_a_security_key_and_signs_in_with_it(world, live_ser
 
     _password_step(page, base, "partner_operator_a")
     expect(page).to_have_url(f"{base}/")
+    expect(page.locator("#two-factor-notice")).to_be_visible()
+    _accessible(page)
     page.goto(f"{base}/accounts/2fa/key/add/")
+    expect(page.get_by_role("button", name="Register a security key")).to_be_visible()
+    _accessible(page)
     page.get_by_role("button", name="Register a security key").click()
-    expect(page).to_have_url(f"{base}/accounts/2fa/")
+    expect(page).to_have_url(f"{base}/accounts/2fa/", timeout=15000)
     expect(page.locator("main")).not_to_contain_text("No security key yet.")
     assert AuditEntry.objects.filter(action=AuditAction.CREATE,
                                      object_type="django_otp_webauthn.webauthncredential").exists()
@@ -105,7 +127,7 @@ def test_a_partner_registers_a_security_key_and_signs_in_with_it(world, live_ser
     _password_step(page, base, "partner_operator_a")
     expect(page.locator("h1")).to_have_text("Confirm your sign-in")
     page.get_by_role("button", name="Use my security key").click()
-    expect(page).to_have_url(f"{base}/")
+    expect(page).to_have_url(f"{base}/", timeout=15000)
     expect(page.locator("header")).to_contain_text("PUA Alfa")
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=world.users["partner_operator"],
                                      changes__two_factor="webauthncredential").exists()
