@@ -33,6 +33,7 @@ run: migrate
 	$(PY) manage.py generate_dataset --persons 300 --seed 2026 --access-point "PUA Ambito di Cremona" --if-empty
 	$(PY) manage.py generate_dataset --persons 120 --seed 2027 --access-point "UTI Distretto B Frosinone" --if-empty
 	$(PY) manage.py collectstatic --no-input -v 0
+	@echo "Demo users sign in without a second factor while DEBUG=1; run with MFA_EXEMPT_DEMO_USERS=0 to be asked for one, or enrol from your profile → Two-factor sign-in (security keys need http://localhost:$(PORT))."
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 system-deps:

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "axes",
     "rules",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "pua.core",
@@ -67,14 +71,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pua.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "pua.accounts.middleware.LanguageMiddleware",
-    "pua.network.middleware.CurrentAccessPointMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pua.accounts.mfa_middleware.SessionLifetimeMiddleware",
+    "pua.accounts.mfa_middleware.TwoFactorMiddleware",
+    "pua.network.middleware.CurrentAccessPointMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -95,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pua.network.context_processors.access_point",
+                "pua.accounts.context_processors.two_factor_notice",
             ],
         },
     },
@@ -134,6 +143,40 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Absolute lifetime: however active, a session ends this many hours after
+# sign-in (pua.accounts.mfa_middleware.SessionLifetimeMiddleware).
+SESSION_MAX_AGE_HOURS = env_int("SESSION_MAX_AGE_HOURS", 12)
+
+# Two-factor sign-in (django-otp: authenticator apps and recovery codes;
+# django-otp-webauthn: security keys and passkeys). Users with one of these
+# roles (pua.network.models.Role values; "admin" covers superusers too) must
+# enrol a second factor before they can open anything; everyone else may.
+# Two-factor sign-in is enforced: a user with a second factor must give it,
+# a user of a required role must enrol. Only the test settings turn it off.
+MFA_ENFORCED = True
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES", ["director", "social_expert", "labour_expert", "outreach_operator", "admin"]
+)
+# The demo users (pua.network.demo, present only with DEBUG on) sign in
+# without a second factor unless this is switched off; never honoured
+# without DEBUG.
+MFA_EXEMPT_DEMO_USERS = DEBUG and env_bool("MFA_EXEMPT_DEMO_USERS", True)
+# How many recovery codes a user gets at a time.
+MFA_RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "PUA")
+# WebAuthn: the relying party is the site's domain (the first of
+# ALLOWED_HOSTS unless set); keys registered for one domain work only there.
+# Browsers refuse IP addresses: in development open http://localhost:PORT.
+_webauthn_hosts = [h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not h.replace(".", "").isdigit()]
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", (_webauthn_hosts or ["localhost"])[0])
+OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "PUA")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ALLOWED_ORIGINS",
+    [f"https://{host}" for host in _webauthn_hosts]
+    + ([f"http://localhost:{env_int('PORT', 8000)}"] if DEBUG or not _webauthn_hosts else []),
+)
+# A second factor only: signing in always starts with the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # API keys (hashed, see pua.accounts.models.ApiToken) stop working after this many days.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)

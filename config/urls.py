@@ -7,6 +7,7 @@ from pua.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("accounts/2fa/webauthn/", include("pua.accounts.mfa_webauthn_urls")),
     path("accounts/", include("pua.accounts.urls")),
     path("network/", include("pua.network.urls")),
     path("people/", include("pua.people.urls")),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("api-keys/", views.api_tokens, name="api_tokens"),
     path("api-keys/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("api-keys/<int:pk>/rotate/", views.api_token_rotate, name="api_token_rotate"),
+    path("2fa/", include("pua.accounts.mfa_urls")),
     path("language/", views.set_language, name="set_language"),
     path("password/change/", views.password_change, name="password_change"),
     path("password/change/done/", views.password_change_done, name="password_change_done"),

@@ -16,6 +16,7 @@ from pua.core.shortcuts import found, show_errors
 
 from . import selectors, services, token_services
 from .forms import ApiTokenForm, LanguageForm, ProfileForm
+from .mfa_middleware import session_sign_in_recorded
 
 
 class LoginView(auth_views.LoginView):
@@ -26,6 +27,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         services.user_login_recorded(user=user, request=self.request)
+        session_sign_in_recorded(self.request)
         translation.activate(user.preferred_language)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
         return response

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from pua.accounts import services as account_services
 from pua.core.audit import SESSION_ACCESS_POINT_KEY
 from pua.core.pagination import paginate
+from pua.core.redirects import safe_next_url
 from pua.core.shortcuts import found as _found
 from pua.core.shortcuts import require_perm as _require
 from pua.core.shortcuts import save_form
@@ -44,12 +45,17 @@ def home(request):
 @require_POST
 @login_required
 def access_point_switch(request):
-    access_point = selectors.access_point_get(user=request.user, pk=request.POST.get("access_point"))
+    next_url = safe_next_url(request, request.POST.get("next"))
+    chosen = request.POST.get("access_point", "")
+    if not chosen.isdigit() or len(chosen) > 18:
+        messages.error(request, _("Choose an access point from the list."))
+        return redirect(next_url)
+    access_point = selectors.access_point_get(user=request.user, pk=int(chosen))
     if access_point is None or not access_point.is_active:
         raise Http404
     request.session[SESSION_ACCESS_POINT_KEY] = access_point.pk
     messages.info(request, _("You are now working at %(name)s.") % {"name": access_point.name})
-    return redirect(request.POST.get("next") or "home")
+    return redirect(next_url)
 
 
 @login_required

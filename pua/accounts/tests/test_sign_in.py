@@ -116,3 +116,25 @@ def test_it_saves_the_profile_and_audits_the_change(world, client):
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="update", object_type="accounts.user")
     assert entry.changes["first_name"][1] == "Giulia"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_sign_in_never_sends_to_another_site(world, client, target):
+    response = client.post(reverse("accounts:login"), {"username": "director_a", "password": PASSWORD,
+                                                       "next": target}, REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_the_language_switch_never_sends_to_another_site(world, client, target):
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": target})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_sign_out_goes_to_the_sign_in_page_whatever_next_says(world, client):
+    client.force_login(world.users["director"])
+    response = client.post(reverse("accounts:logout") + "?next=https://evil.example/", {"next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
