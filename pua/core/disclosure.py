@@ -58,7 +58,7 @@ Percentages (``percentage``)
 
 Using it::
 
-    cube = Cube(rows=[...], dimensions=[geo, people], row_sums=[("responses", outcome_rows)],
+    cube = Cube(rows=[...], dimensions=[place, people], row_sums=[("responses", outcome_rows)],
                 threshold=min_count(), known=lambda nodes: ...)
     cube.add(row, month_start, (access_point_id, (sector, nationality)), n)   # leaves, one per dimension
     cells = cube.publish(Period.parse("2026-Q1"))        # {(row, node, node): Cell}
@@ -366,93 +366,83 @@ def tree(name: str, root, groups: dict, leaf_group: dict | None = None) -> Dimen
 
 class Cube:
     """Counts by row, month and leaf of each dimension, and the protected
-    cells of any fixed period (see the module's docstring)."""
+    cells of any fixed period (see the module's docstring).
 
-    def __init__(self, *, rows: list[str], dimensions: list[Dimension], threshold: int,
-                 row_sums: Iterable[tuple[str, list[str]]] = (),
-                 known: Callable[[tuple], bool] | None = None,
-                 reachable: Callable[[tuple], bool] | None = None):
+    Only non-zero counts are held: a zero is shown, never hidden, and adds
+    nothing to a relation, so the work grows with the records counted, not
+    with the number of possible cells."""
+
+    def __init__(self, *, rows: list, dimensions: list[Dimension], threshold: int,
+                 row_sums: Iterable[tuple] = (),
+                 known: Callable[[tuple], bool] | None = None):
         self.rows = list(rows)
         self.dimensions = list(dimensions)
         self.threshold = threshold
-        self.row_sums = [(total, list(parts)) for total, parts in row_sums if parts]
+        self.row_sums = {total: list(parts) for total, parts in row_sums if parts}
         self.known = known or (lambda nodes: False)
-        self.reachable = reachable or (lambda nodes: True)
-        self._counts: dict[tuple, int] = {}  # (period, row, *nodes) -> count
+        self._counts: dict[tuple, int] = {}  # (period, row, *nodes) -> count, never 0
         self._published: dict[Period, dict] = {}
-        self._relations: dict[Period, list] = {}
-        self._node_tuples = [nodes for nodes in itertools.product(*(d.nodes for d in self.dimensions))
-                             if self.reachable(nodes)]
+        # node -> the partitions it is the total of, per dimension
+        self._children = [{} for _dimension in self.dimensions]
+        for index, dimension in enumerate(self.dimensions):
+            for node, parts in dimension.partitions:
+                self._children[index].setdefault(node, []).append(tuple(parts))
 
-    def add(self, row: str, month: datetime.date, leaves: tuple, count: int) -> None:
+    def add(self, row, month: datetime.date, leaves: tuple, count: int) -> None:
         """Add ``count`` records of ``row`` in the month starting ``month``, with one leaf per dimension."""
+        if count <= 0:
+            return
         periods = [Period.containing(kind, month) for kind in (MONTH, QUARTER, YEAR)]
         for nodes in itertools.product(*(d.nodes_of(leaf) for d, leaf in zip(self.dimensions, leaves, strict=True))):
             for period in periods:
                 key = (period, row, *nodes)
                 self._counts[key] = self._counts.get(key, 0) + count
         self._published.clear()
-        self._relations.clear()
 
-    def count(self, period: Period, row: str, nodes: tuple) -> int:
+    def count(self, period: Period, row, nodes: tuple) -> int:
         return self._counts.get((period, row, *nodes), 0)
 
     def publish(self, period: Period) -> dict[tuple, Cell]:
-        """The cells of ``period``, keyed ``(row, *nodes)``."""
+        """The non-zero cells of ``period``, keyed ``(row, *nodes)``; any other count is 0."""
         cells = self._protect(period)
         return {key[1:]: cell for key, cell in cells.items() if key[0] == period}
 
-    # relations of one period: within it, and with its children
-    def _period_relations(self, period: Period) -> list[tuple[tuple, list[tuple]]]:
-        if period in self._relations:
-            return self._relations[period]
+    def _relations(self, keys: Iterable[tuple]) -> list[tuple[tuple, list[tuple]]]:
+        """Every relation whose total is one of ``keys``, its zero parts left out."""
         relations = []
-        for nodes in self._node_tuples:
-            for total, parts in self.row_sums:
-                relations.append(((period, total, *nodes), [(period, part, *nodes) for part in parts]))
-            for row in self.rows:
-                children = period.children()
-                if children:
-                    relations.append(((period, row, *nodes), [(child, row, *nodes) for child in children]))
-        for index, dimension in enumerate(self.dimensions):
-            for node, parts in dimension.partitions:
-                for nodes in self._node_tuples:
-                    if nodes[index] != node:
-                        continue
-                    members = [(*nodes[:index], part, *nodes[index + 1:]) for part in parts]
-                    if all(self.reachable(m) for m in members):
-                        for row in self.rows:
-                            relations.append(((period, row, *nodes), [(period, row, *m) for m in members]))
-        self._relations[period] = relations
+        for key in keys:
+            period, row, nodes = key[0], key[1], key[2:]
+            candidates = []
+            if row in self.row_sums:
+                candidates.append([(period, part, *nodes) for part in self.row_sums[row]])
+            children = period.children()
+            if children:
+                candidates.append([(child, row, *nodes) for child in children])
+            for index, node in enumerate(nodes):
+                for parts in self._children[index].get(node, ()):
+                    candidates.append([(period, row, *nodes[:index], part, *nodes[index + 1:]) for part in parts])
+            for members in candidates:
+                relations.append((key, [m for m in members if m in self._counts]))
         return relations
 
     def _protect(self, period: Period) -> dict[tuple, Cell]:
         """The cells of ``period`` and of the periods below it, the finer ones final first."""
         if period in self._published:
             return self._published[period]
-        frozen: dict[tuple, Cell] = {}
-        relations: list = []
+        cells: dict[tuple, Cell] = {}
         for child in period.children():
-            frozen.update(self._protect(child))
-            relations += self._all_relations(child)
-        own: dict[tuple, Cell] = {}
-        for row in self.rows:
-            for nodes in self._node_tuples:
-                count = self.count(period, row, nodes)
-                small = 0 < count < self.threshold and not self.known(nodes)
-                own[(period, row, *nodes)] = Cell(count, suppressed=small, threshold=self.threshold)
-        cells = {**frozen, **own}
-        relations += self._period_relations(period)
-        free = {key for key in own if not self.known(key[2:])}
-        _suppress(cells, relations, free)
+            cells.update(self._protect(child))
+        own = {}
+        for key, count in self._counts.items():
+            if key[0] == period:
+                small = count < self.threshold and not self.known(key[2:])
+                own[key] = Cell(count, suppressed=small, threshold=self.threshold)
+        cells.update(own)
+        if any(cell.suppressed for cell in cells.values()):
+            free = {key for key in own if not self.known(key[2:])}
+            _suppress(cells, self._relations(cells), free)
         self._published[period] = cells
         return cells
-
-    def _all_relations(self, period: Period) -> list:
-        relations = list(self._period_relations(period))
-        for child in period.children():
-            relations += self._all_relations(child)
-        return relations
 
 
 def _hide(cell: Cell) -> None:
