@@ -84,6 +84,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
+REST = "rest"  # the unknown part of a count whose other parts the reader knows
 KINDS = [(MONTH, gettext_lazy("Months")), (QUARTER, gettext_lazy("Quarters")), (YEAR, gettext_lazy("Years"))]
 YEARS_OFFERED = 5  # how far back the period selector goes
 SECONDARY_MARK = "—"
@@ -411,6 +412,8 @@ class Cube:
         """Every relation whose total is one of ``keys``, its zero parts left out."""
         relations = []
         for key in keys:
+            if key[0] == REST:
+                continue
             period, row, nodes = key[0], key[1], key[2:]
             candidates = []
             if row in self.row_sums:
@@ -440,9 +443,55 @@ class Cube:
         cells.update(own)
         if any(cell.suppressed for cell in cells.values()):
             free = {key for key in own if not self.known(key[2:])}
-            _suppress(cells, self._relations(cells), free)
+            relations = self._relations(cells)
+            _suppress(cells, relations + self._rests(cells), free)
         self._published[period] = cells
         return cells
+
+    def _rests(self, cells: dict) -> list:
+        """What a count gives away beyond the parts the reader knows.
+
+        Where a count splits (down a dimension, as far as needed) into parts
+        the reader knows and parts they do not, the count minus the known
+        parts is the number of the others: a hidden unknown of its own
+        (``(REST, count's key, dimension)``, never published), small or not,
+        so that the check hides the count when the others are few."""
+        extra = []
+        for key in [k for k in cells if k[0] != REST and not self.known(k[2:])]:
+            for index in range(len(self.dimensions)):
+                cover = self._cover(key, index)
+                if cover is None:
+                    continue
+                known, unknown = ([k for k in keys if k in cells] for keys in cover)
+                rest = (REST, key, index)
+                count = cells[key].count - sum(cells[k].count for k in known)
+                small = 0 < count < self.threshold
+                cells[rest] = Cell(count, suppressed=True, secondary=not small, threshold=self.threshold)
+                extra.append((key, [*known, rest]))
+                if unknown:
+                    extra.append((rest, unknown))
+        return extra
+
+    def _cover(self, key: tuple, index: int) -> tuple[list, list] | None:
+        """``key`` split along dimension ``index`` into the largest parts the
+        reader knows and the parts they do not; None when no part is known."""
+        nodes = key[2:]
+        for parts in self._children[index].get(nodes[index], ()):
+            known, unknown = [], []
+            for part in parts:
+                sub = (*key[:2], *nodes[:index], part, *nodes[index + 1:])
+                if self.known(sub[2:]):
+                    known.append(sub)
+                    continue
+                inner = self._cover(sub, index)
+                if inner is None:
+                    unknown.append(sub)
+                else:
+                    known += inner[0]
+                    unknown += inner[1]
+            if known:
+                return known, unknown
+        return None
 
 
 def _hide(cell: Cell) -> None:
@@ -467,7 +516,8 @@ def _single_hidden(cells: dict, relations: list, free: set) -> None:
         changed = False
         for total, parts in relations:
             members = [total, *parts]
-            if sum(cells[m].suppressed for m in members) != 1:
+            hidden = [m for m in members if cells[m].suppressed]
+            if len(hidden) != 1 or (hidden[0][0] == REST and not cells[hidden[0]].primary):
                 continue
             candidates = sorted((p for p in parts if p in free and not cells[p].suppressed and cells[p].count > 0),
                                 key=lambda p: (cells[p].count, repr(p)))
