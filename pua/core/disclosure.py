@@ -506,8 +506,13 @@ def _suppress(cells: dict, relations: list, free: set) -> None:
         exposed = [key for key in determined(cells, relations) if cells[key].primary]
         if not exposed:
             return
-        if not _hide_next_to(exposed[0], cells, relations, free):
-            return  # nothing left that may be hidden (cannot happen: the small count's own cell is free)
+        by_member: dict = {}
+        for relation in relations:
+            for member in (relation[0], *relation[1]):
+                by_member.setdefault(member, []).append(relation)
+        hid = [_hide_next_to(key, cells, by_member, free) for key in exposed]
+        if not any(hid):
+            return  # nothing left that may be hidden: every count next to it is known to the reader
 
 
 def _single_hidden(cells: dict, relations: list, free: set) -> None:
@@ -533,23 +538,18 @@ def _single_hidden(cells: dict, relations: list, free: set) -> None:
             changed = True
 
 
-def _hide_next_to(key, cells: dict, relations: list, free: set) -> bool:
+def _hide_next_to(key, cells: dict, by_member: dict, free: set) -> bool:
     """Hide one more free cell in a relation linked to ``key`` through hidden cells."""
     seen, frontier = {key}, [key]
-    by_member: dict = {}
-    for relation in relations:
-        for member in (relation[0], *relation[1]):
-            by_member.setdefault(member, []).append(relation)
     while frontier:
         current = frontier.pop(0)
         for total, parts in by_member.get(current, []):
             members = [total, *parts]
             # Zeros stay shown: hiding them never protects anything, and the
             # pattern then does not depend on which empty columns exist.
-            visible = sorted((m for m in members if m in free and not cells[m].suppressed and cells[m].count > 0),
-                             key=lambda m: (cells[m].count, repr(m)))
+            visible = [m for m in members if m in free and not cells[m].suppressed and cells[m].count > 0]
             if visible:
-                _hide(cells[visible[0]])
+                _hide(cells[min(visible, key=lambda m: (cells[m].count, repr(m)))])
                 return True
             for member in members:
                 if member not in seen and cells[member].suppressed:
@@ -561,32 +561,46 @@ def _hide_next_to(key, cells: dict, relations: list, free: set) -> bool:
 def determined(cells: dict, relations: list) -> list:
     """The hidden cells whose value follows from the shown ones through the
     relations (each hidden cell an unknown, each relation a linear equation):
-    those whose unit vector lies in the row space of the equations."""
-    hidden = {key for key, cell in cells.items() if cell.suppressed}
-    pivots: dict = {}  # pivot unknown -> equation (unknown -> coefficient), kept in reduced row echelon form
+    those whose unit vector lies in the row space of the equations, read off
+    their reduced row echelon form. Integer rows divided by their greatest
+    common divisor keep the arithmetic exact."""
+    index: dict = {}
+    keys: list = []
+    for key, cell in cells.items():
+        if cell.suppressed:
+            index[key] = len(keys)
+            keys.append(key)
+    pivots: dict[int, dict[int, int]] = {}  # pivot unknown -> equation, in reduced row echelon form
+
+    def combine(row: dict, factor: int, pivot_row: dict, scale: int) -> dict:
+        """scale * row - factor * pivot_row, divided by the gcd."""
+        result = {k: scale * v for k, v in row.items()}
+        for k, v in pivot_row.items():
+            result[k] = result.get(k, 0) - factor * v
+        result = {k: v for k, v in result.items() if v}
+        divisor = math.gcd(*result.values()) if result else 1
+        return {k: v // divisor for k, v in result.items()} if divisor > 1 else result
+
     for total, parts in relations:
-        equation: dict = {}
+        equation: dict[int, int] = {}
         for member, sign in ((total, 1), *((p, -1) for p in parts)):
-            if member in hidden:
-                equation[member] = equation.get(member, 0) + sign
-        equation = {k: Fraction(v) for k, v in equation.items() if v}
+            position = index.get(member)
+            if position is not None:
+                equation[position] = equation.get(position, 0) + sign
+        equation = {k: v for k, v in equation.items() if v}
         for unknown in [k for k in equation if k in pivots]:
             factor = equation.get(unknown)
             if factor:
-                for k, v in pivots[unknown].items():
-                    equation[k] = equation.get(k, 0) - factor * v
-                equation = {k: v for k, v in equation.items() if v}
+                row = pivots[unknown]
+                equation = combine(equation, factor, row, row[unknown])
         if not equation:
             continue
-        pivot = min(equation, key=repr)
-        scale = equation[pivot]
-        equation = {k: v / scale for k, v in equation.items()}
-        for row in pivots.values():
+        pivot = min(equation)
+        if equation[pivot] < 0:
+            equation = {k: -v for k, v in equation.items()}
+        for other, row in list(pivots.items()):
             factor = row.get(pivot)
             if factor:
-                for k, v in equation.items():
-                    row[k] = row.get(k, 0) - factor * v
-                for k in [k for k, v in row.items() if not v]:
-                    del row[k]
+                pivots[other] = combine(row, factor, equation, equation[pivot])
         pivots[pivot] = equation
-    return sorted((unknown for unknown, row in pivots.items() if len(row) == 1), key=repr)
+    return [keys[unknown] for unknown, row in sorted(pivots.items()) if len(row) == 1]
