@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
@@ -65,6 +66,7 @@ SECONDARY_MARK = disclosure.SECONDARY_MARK
 SECONDARY_CSV = disclosure.SECONDARY_EXPORT
 # The root of the place and people dimensions: everyone in reach.
 ALL = "all"
+CACHE_SECONDS = 15 * 60
 
 
 class Breakdown:
@@ -400,7 +402,14 @@ def aggregate_table(user, filters: AggregateFilters) -> AggregateTable:
     cube, access_points, leaves = aggregate_cube(
         user, filters.instrument, filters.period, definitions, indicators,
         [code for code, _label in outcomes] if outcomes is not None else None)
-    published = cube.publish(filters.period)
+    # The same counts always give the same cells: computed once, then reused
+    # by every table, export and user with the same reach.
+    known_places = sorted(repr(node) for node in leaves if cube.known((node, ALL)))
+    key = "aggregates:" + cube.fingerprint(filters.period, known_places)
+    published = cache.get(key)
+    if published is None:
+        published = cube.publish(filters.period)
+        cache.set(key, published, CACHE_SECONDS)
     scope = _scope_node(filters)
     if scope not in leaves:  # out of reach: an empty table
         scope = ("access_point", None)

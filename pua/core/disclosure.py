@@ -71,6 +71,7 @@ Using it::
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import math
 import re
@@ -407,6 +408,17 @@ class Cube:
         """The non-zero cells of ``period``, keyed ``(row, *nodes)``; any other count is 0."""
         cells = self._protect(period)
         return {key[1:]: cell for key, cell in cells.items() if key[0] == period}
+
+    def fingerprint(self, period: Period, *extra) -> str:
+        """A digest of everything ``publish(period)`` depends on (the caller
+        adds what ``known`` depends on to ``extra``): equal digests, equal
+        cells, so the result may be cached."""
+        counts = sorted((repr(key), count) for key, count in self._counts.items()
+                        if period.start <= key[0].start < period.end)
+        structure = [(d.name, d.nodes, d.partitions) for d in self.dimensions]
+        text = repr((str(period), self.threshold, self.rows, sorted(self.row_sums.items(), key=repr), structure,
+                     counts, extra))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def _relations(self, keys: Iterable[tuple]) -> list[tuple[tuple, list[tuple]]]:
         """Every relation whose total is one of ``keys``, its zero parts left out."""

@@ -55,7 +55,7 @@ def attack(world):
         records = []
         for month in (months[0], months[1], months[2], months[5]):
             for ap, by in ((world.ap_a, world.users["director"]), (world.ap_b, world.other_director)):
-                for _n in range(rng.choice([1, 2, 3, 6, 9])):
+                for _n in range(rng.choice([1, 2, 3, 6])):
                     outcome, sector, nationality = (rng.choice(list(ANSWERS)), rng.choice(list(SECTORS)),
                                                     rng.choice(NATIONALITIES))
                     person = PersonFactory(access_point=ap)
