@@ -40,11 +40,12 @@ ROWS = ["responses", *ANSWERS, *INDICATORS]
 ALL = "*"
 
 
-@pytest.fixture
-def attack(world):
-    """The board viewer of A, also board viewer at B, and a year of small groups."""
+@pytest.fixture(params=["board_viewer", "director"])
+def attack(request, world):
+    """A board viewer of A, or the director of A (who knows A's exact
+    counts), also board viewer at B; and a year of small groups."""
     with translation.override("en"):
-        viewer = world.users["board_viewer"]
+        viewer = world.users[request.param]
         viewer.preferred_language = "en"
         viewer.save(update_fields=["preferred_language"])
         MembershipFactory(user=viewer, organisation=world.home_org_b, role=Role.BOARD_VIEWER, access_points=[world.ap_b])
@@ -188,6 +189,12 @@ def test_no_small_count_is_recoverable_from_every_table_the_form_allows(world, l
     assert small, "the data must hold small counts to attack"
     for key, value in published.items():
         assert value is None or value == truth[key], key  # what is shown is true (the empty month too)
+    only_a = frozenset({world.ap_a.pk})
+    if viewer == world.users["director"]:
+        # A's counts are exact for its director; what must stay hidden is the part outside A.
+        assert all(value is not None for key, value in published.items() if key[2] == only_a)
+        small = {key for key in truth if key[2] != only_a
+                 and 0 < truth[key] - (truth[(key[0], key[1], only_a, key[3])] if world.ap_a.pk in key[2] else 0) < 5}
     assert recoverable(published, _relations(world, periods), small) == set()
 
 
