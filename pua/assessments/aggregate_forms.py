@@ -1,14 +1,14 @@
-"""The filters of the aggregates page: fixed lists only (no free text), so
-that a table can only be cut along the breakdowns the suppression rules
-were designed for."""
+"""The filters of the aggregates page: fixed lists only (no free text, no
+free dates), so that a table can only be cut along the periods and
+breakdowns the disclosure control was designed for (``pua.core.disclosure``)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pua.core import disclosure
 from pua.core.forms import StyledFormMixin
-from pua.people.forms import country_choices
 
 from .aggregate_selectors import (
     AggregateFilters,
@@ -20,40 +20,37 @@ from .aggregate_selectors import (
 )
 
 
-def _date_field(label):
-    return forms.DateField(label=label, required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
 class AggregateFilterForm(StyledFormMixin, forms.Form):
     instrument = forms.ModelChoiceField(label=_("Instrument"), queryset=None, required=False, empty_label=None)
-    submitted_from = _date_field(_("Submitted from"))
-    submitted_to = _date_field(_("Submitted until"))
+    period = forms.ChoiceField(
+        label=_("Period"), required=False,
+        help_text=_("Whole months, quarters and years only, so that two periods cannot be compared to single out "
+                    "a person."))
     territory = forms.ModelChoiceField(label=_("Territory"), queryset=None, required=False, empty_label=_("Any"))
     access_point = forms.ModelChoiceField(label=_("Access point"), queryset=None, required=False,
                                           empty_label=_("Any"))
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False,
-                                    help_text=_("The person's first citizenship."))
     breakdown = forms.ChoiceField(label=_("Break down by"), required=False, choices=Breakdown.choices)
 
     def __init__(self, *args, user, sectors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].queryset = aggregate_instruments(user)
         self.fields["instrument"].label_from_instance = lambda instrument: instrument.title
+        self.fields["period"].choices = disclosure.period_choices()
+        self.fields["period"].initial = str(disclosure.latest_period())
         self.fields["territory"].queryset = aggregate_territories(user)
         self.fields["access_point"].queryset = aggregate_access_points(user)
-        self.fields["sector"].choices = [("", _("Any")), *sectors]
-        self.fields["nationality"].choices = [("", _("Any")), *country_choices()]
-        if not sectors:  # the instrument asks no sector: neither a filter nor a breakdown by it
-            del self.fields["sector"]
+        if not sectors:  # the instrument asks no sector: no breakdown by it
             self.fields["breakdown"].choices = [c for c in Breakdown.choices if c[0] != Breakdown.SECTOR]
+
+    def clean_period(self) -> disclosure.Period:
+        raw = self.cleaned_data.get("period") or ""
+        return disclosure.Period.parse(raw) if raw else disclosure.latest_period()
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("submitted_from"), data.get("submitted_to")
-        if start and end and end < start:
-            self.add_error("submitted_to", _("The end of the period comes before its start."))
+        territory, access_point = data.get("territory"), data.get("access_point")
+        if territory and access_point and access_point.territory_id != territory.pk:
+            self.add_error("access_point", _("This access point is not in the territory chosen."))
         return data
 
     def filters(self) -> AggregateFilters | None:
@@ -67,11 +64,8 @@ class AggregateFilterForm(StyledFormMixin, forms.Form):
             return None
         return AggregateFilters(
             instrument=instrument,
-            submitted_from=data.get("submitted_from"),
-            submitted_to=data.get("submitted_to"),
+            period=data.get("period") or disclosure.latest_period(),
             territory=data.get("territory"),
             access_point=data.get("access_point"),
-            sector=data.get("sector") or "",
-            nationality=data.get("nationality") or "",
             breakdown=data.get("breakdown") or Breakdown.NONE,
         )

@@ -1,46 +1,51 @@
 """Aggregates of submitted responses: how many screenings ended with each
-outcome and how often each indicator was answered "yes", by period,
-territory, access point, sector and nationality.
+outcome and how often each indicator was answered "yes", by fixed period
+(month, quarter, year), territory, access point, sector and nationality.
 
 What is counted
     The *current* submitted responses of one instrument: a response that
     has a submitted amendment is superseded by it and left out, so a
     corrected screening counts once. Outcomes are the confirmed ones where an
     operator reviewed the computed outcome. Indicators come from
-    ``AnswerFact`` rows (``key`` = field name, ``value`` = "yes"), so every
-    number is a SQL ``GROUP BY`` on indexed tables: the query count does not
-    depend on how many responses there are.
+    ``AnswerFact`` rows (``key`` = field name, ``value`` = "yes"). Three
+    SQL ``GROUP BY`` queries by month, access point, sector and nationality
+    give every number: the query count does not depend on how many
+    responses there are.
 
 Who sees exact numbers (statistical disclosure control)
-    Counts below ``settings.AGGREGATE_MIN_CELL`` (5) are hidden from
-    everyone outside the case work of the access points counted: board
-    members, regional coordinators, administrators, and staff whenever the
-    table covers an access point where they do not hold a case role that
-    reads the instrument's answers. Secondary (complementary) suppression
-    then hides a second cell, or the total, in every row or column where a
-    single hidden cell could be recomputed from the others and the total.
+    Everything goes through ``pua.core.disclosure``: one cube per request
+    holds every count the user could ask for in the period (any scope, any
+    breakdown, the months and quarters inside it) and hides small counts,
+    and whatever would let them be worked out, once for all of them. Counts
+    of the access points where the user holds a case role that reads the
+    instrument's answers are exact (the user knows them anyway); the others
+    are protected. Periods are fixed and complete, and the only cuts are the
+    declared breakdowns, so no two requests overlap in a way the cube does
+    not know about.
 
 How a hidden count reads
     A count hidden because it is small (primary suppression) reads "<5": that
     is true of it. A count hidden only to protect another one (secondary
-    suppression) may be any number, 40 as well as 5, so it must not read
-    "<5": the page shows "—" and the CSV export the word ``suppressed``
-    (``SECONDARY_CSV``), kept untranslated so that the file stays
-    machine-readable. Both marks are explained under the table.
+    suppression) may be any number, so the page shows "—" and the exports the
+    word ``suppressed`` (``SECONDARY_CSV``), kept untranslated so that the
+    files stay machine-readable. Both marks are explained under the table and
+    in the files.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from pua.cases.access import CASE_ROLES
+from pua.core import disclosure
+from pua.core.disclosure import Cell, Cube, Dimension, Period, Table, TableRow
 from pua.network.access import grants_for, visible_access_points
 from pua.network.models import AccessPoint, Territory
 from pua.people.forms import country_name
@@ -57,10 +62,11 @@ YES = "yes"
 NON_INDICATOR_KEYS = frozenset({"outcome", "confirmed_outcome", "instrument", SECTOR_KEY})
 NOT_STATED = "__none__"
 TOTAL = "__total__"
-# How a hidden count reads: "<5" is true of a small count; a count hidden only
-# to protect another one may be any number.
-SECONDARY_MARK = "—"
-SECONDARY_CSV = "suppressed"
+SECONDARY_MARK = disclosure.SECONDARY_MARK
+SECONDARY_CSV = disclosure.SECONDARY_EXPORT
+# The root of the place and people dimensions: everyone in reach.
+ALL = "all"
+CACHE_SECONDS = 15 * 60
 
 
 class Breakdown:
@@ -82,20 +88,20 @@ class Breakdown:
 
 
 def min_cell() -> int:
-    return int(getattr(settings, "AGGREGATE_MIN_CELL", 5))
+    return disclosure.min_count()
 
 
 # --- filters and scope ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class AggregateFilters:
+    """One fixed period, a scope (a territory or an access point, else all
+    of them) and one of the fixed breakdowns."""
+
     instrument: Instrument
-    submitted_from: datetime.date | None = None
-    submitted_to: datetime.date | None = None
+    period: Period
     territory: Territory | None = None
     access_point: AccessPoint | None = None
-    sector: str = ""
-    nationality: str = ""
     breakdown: str = Breakdown.NONE
 
 
@@ -126,39 +132,26 @@ def instrument_for(user, raw) -> Instrument | None:
     return chosen or default_instrument(instruments)
 
 
-def _scope_access_point_ids(user, filters: AggregateFilters) -> set[int]:
-    access_points = visible_access_points(user)
-    if filters.access_point is not None:
-        access_points = access_points.filter(pk=filters.access_point.pk)
-    if filters.territory is not None:
-        access_points = access_points.filter(territory_id=filters.territory.pk)
-    return set(access_points.values_list("pk", flat=True))
+def _exact_access_point_ids(user, instrument: Instrument, access_point_ids) -> set[int]:
+    """The access points where the user is case staff who read this instrument's answers."""
+    grants = grants_for(user)
+    roles = set(instrument.read_roles or ()) & set(CASE_ROLES)
+    return {ap for ap in access_point_ids if roles and grants.has_role_at(roles, {ap})}
 
 
 def shows_exact_counts(user, instrument: Instrument, access_point_ids) -> bool:
     """Exact numbers only for the case staff who read this instrument's
     answers at every access point the table covers."""
-    grants = grants_for(user)
-    roles = set(instrument.read_roles or ()) & set(CASE_ROLES)
-    return bool(access_point_ids) and bool(roles) and all(grants.has_role_at(roles, {ap}) for ap in access_point_ids)
+    access_point_ids = set(access_point_ids)
+    return bool(access_point_ids) and _exact_access_point_ids(user, instrument, access_point_ids) == access_point_ids
 
 
-def current_responses(access_point_ids, filters: AggregateFilters) -> QuerySet[Response]:
-    """Submitted, not superseded responses of the instrument, filtered. The
-    period is on ``submitted_at`` in the local calendar."""
+def current_responses(access_point_ids, instrument: Instrument, period: Period) -> QuerySet[Response]:
+    """Submitted, not superseded responses of the instrument in the period
+    (on ``submitted_at`` in the local calendar)."""
     responses = current(Response.objects.filter(access_point_id__in=list(access_point_ids),
-                                                instrument_version__instrument=filters.instrument))
-    if filters.submitted_from:
-        responses = responses.filter(submitted_at__date__gte=filters.submitted_from)
-    if filters.submitted_to:
-        responses = responses.filter(submitted_at__date__lte=filters.submitted_to)
-    if filters.sector:
-        responses = responses.filter(Exists(AnswerFact.objects.filter(response=OuterRef("pk"), key=SECTOR_KEY,
-                                                                      value=filters.sector)))
-    if filters.nationality:
-        responses = responses.annotate(_nationality=_nationality(person_ref="person_id")).filter(
-            _nationality=filters.nationality)
-    return responses.order_by()
+                                                instrument_version__instrument=instrument))
+    return responses.filter(submitted_at__date__gte=period.start, submitted_at__date__lt=period.end).order_by()
 
 
 def _nationality(person_ref: str):
@@ -169,20 +162,6 @@ def _nationality(person_ref: str):
 def _sector(response_ref: str):
     return Subquery(AnswerFact.objects.filter(response_id=OuterRef(response_ref), key=SECTOR_KEY)
                     .order_by("value").values("value")[:1])
-
-
-def _group_expression(breakdown: str, prefix: str = ""):
-    """The column a row falls in, as an SQL expression on responses
-    (``prefix`` "") or on facts (``prefix`` "response__")."""
-    if breakdown == Breakdown.ACCESS_POINT:
-        return F(f"{prefix}access_point_id")
-    if breakdown == Breakdown.TERRITORY:
-        return F(f"{prefix}access_point__territory_id")
-    if breakdown == Breakdown.SECTOR:
-        return _sector(f"{prefix}id" if prefix else "pk")
-    if breakdown == Breakdown.NATIONALITY:
-        return _nationality(f"{prefix}person_id")
-    return Value(TOTAL)
 
 
 # --- the instrument's rows ------------------------------------------------------------------------------
@@ -267,107 +246,130 @@ def sector_choices(definitions: list[dict]) -> list[tuple[str, str]]:
 
 # --- the table ------------------------------------------------------------------------------------------
 
-@dataclass
-class Cell:
-    count: int
-    suppressed: bool = False  # hidden, for either reason
-    secondary: bool = False  # hidden only so that another hidden count cannot be worked out
-
-    @property
-    def primary(self) -> bool:
-        """Hidden because it is small: "<5" is true of it."""
-        return self.suppressed and not self.secondary
-
-    @property
-    def shown(self) -> str:
-        if not self.suppressed:
-            return str(self.count)
-        return SECONDARY_MARK if self.secondary else f"<{min_cell()}"
-
-    @property
-    def csv_value(self) -> str:
-        if not self.suppressed:
-            return str(self.count)
-        return SECONDARY_CSV if self.secondary else f"<{min_cell()}"
+# The table of this page is the core's table; the names stay for the views and templates.
+Row = TableRow
 
 
 @dataclass
-class Row:
-    key: str
-    label: str
-    kind: str  # "responses", "outcome" or "indicator"
-    section: str = ""
-    cells: dict = field(default_factory=dict)  # column key -> Cell
-
-    def cells_in(self, columns) -> list[Cell]:
-        return [self.cells[key] for key, _label in columns]
-
-
-@dataclass
-class AggregateTable:
-    columns: list[tuple[str, str]]  # (key, label); the last one is the total
-    rows: list[Row]
-    exact: bool
-    min_cell: int
-    responses: int  # for the page's empty state only; never shown when suppressed
+class AggregateTable(Table):
+    responses: int = 0  # for the page's empty state only; never shown when hidden
 
     @property
-    def sections(self) -> list[tuple[str, list[Row]]]:
-        """Rows grouped for display: responses and outcomes first, then indicators by page."""
-        groups: list[tuple[str, list[Row]]] = []
-        for row in self.rows:
-            if not groups or groups[-1][0] != row.section:
-                groups.append((row.section, []))
-            groups[-1][1].append(row)
-        return groups
-
-    @property
-    def has_suppressed(self) -> bool:
-        return any(cell.suppressed for row in self.rows for cell in row.cells.values())
-
-    @property
-    def has_primary(self) -> bool:
-        return any(cell.primary for row in self.rows for cell in row.cells.values())
-
-    @property
-    def has_secondary(self) -> bool:
-        return any(cell.secondary for row in self.rows for cell in row.cells.values())
+    def min_cell(self) -> int:
+        return self.threshold
 
 
-def suppress(rows: list[Row], columns: list[tuple[str, str]], threshold: int) -> None:
-    """Hide small counts, then hide more until no hidden count can be recomputed.
+def _place_dimension(access_points: list[AccessPoint]) -> Dimension:
+    """All access points in reach, their territories, each access point."""
+    territories: dict = {}
+    for ap in access_points:
+        territories.setdefault(("territory", ap.territory_id), []).append(("access_point", ap.pk))
+    return disclosure.tree("place", ALL, territories, {("access_point", ap.pk): ("territory", ap.territory_id)
+                                                      for ap in access_points})
 
-    Primary suppression hides every count with ``0 < count < threshold``;
-    the cells hidden after it are marked ``secondary``.
-    The table holds linear relations: in every row the columns add up to the
-    total column, and in every column the outcomes add up to the responses
-    row (each response has one outcome). A relation with exactly one hidden
-    member gives it away, so a second one is hidden: the smallest non-zero
-    visible member, or the relation's total when there is none. Repeated
-    until stable (each pass only hides more, so it ends)."""
-    keys = [key for key, _label in columns]
-    groups, total = keys[:-1], keys[-1]
-    for row in rows:
-        for cell in row.cells.values():
-            cell.suppressed, cell.secondary = 0 < cell.count < threshold, False
-    relations: list[tuple[list[Cell], Cell]] = []
-    if groups:
-        relations += [([row.cells[g] for g in groups], row.cells[total]) for row in rows]
-    responses = next((row for row in rows if row.kind == "responses"), None)
-    outcomes = [row for row in rows if row.kind == "outcome"]
-    if responses is not None and outcomes:
-        relations += [([row.cells[key] for row in outcomes], responses.cells[key]) for key in keys]
-    changed = True
-    while changed:
-        changed = False
-        for members, relation_total in relations:
-            hidden = [c for c in [*members, relation_total] if c.suppressed]
-            if len(hidden) != 1:
-                continue
-            candidates = sorted((c for c in members if not c.suppressed and c.count > 0), key=lambda c: c.count)
-            protecting = candidates[0] if candidates else relation_total
-            protecting.suppressed = protecting.secondary = True
-            changed = True
+
+def _people_dimension(sectors: list, nationalities: list) -> Dimension:
+    """Sector and nationality, each a partition of everyone (the table never crosses them)."""
+    sector_nodes = tuple((Breakdown.SECTOR, s) for s in sectors)
+    nationality_nodes = tuple((Breakdown.NATIONALITY, n) for n in nationalities)
+    return Dimension("people", (ALL, *sector_nodes, *nationality_nodes),
+                     lambda leaf: (ALL, (Breakdown.SECTOR, leaf[0]), (Breakdown.NATIONALITY, leaf[1])),
+                     ((ALL, sector_nodes), (ALL, nationality_nodes)))
+
+
+def _month(value) -> object:
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date()
+    return value
+
+
+def _column(value) -> str:
+    return NOT_STATED if value in (None, "") else value
+
+
+def aggregate_cube(user, instrument: Instrument, period: Period, definitions: list[dict],
+                   indicators: list[IndicatorField], outcomes: list[str] | None):
+    """The cube of every count the user may ask for in ``period``, and the
+    access points it covers. Three GROUP BY queries (responses, outcomes,
+    indicators) plus one for the access points."""
+    access_points = list(aggregate_access_points(user))
+    ids = {ap.pk for ap in access_points}
+    responses = current_responses(ids, instrument, period)
+    group = {"month": TruncMonth("submitted_at"), "sector": _sector("pk"), "nationality": _nationality("person_id")}
+    base = [(r["month"], r["access_point_id"], _column(r["sector"]), _column(r["nationality"]), r["n"]) for r in
+            responses.annotate(**group).values("month", "access_point_id", "sector", "nationality")
+            .annotate(n=Count("pk")).order_by()]
+    outcome_base = []
+    if outcomes is not None:
+        effective = Coalesce(NullIf("confirmed_outcome", Value("")), "outcome")
+        outcome_base = [(r["o"] or "", r["month"], r["access_point_id"], _column(r["sector"]),
+                         _column(r["nationality"]), r["n"]) for r in
+                        responses.annotate(**group, o=effective)
+                        .values("o", "month", "access_point_id", "sector", "nationality")
+                        .annotate(n=Count("pk")).order_by()]
+    indicator_base = []
+    if indicators:
+        facts = (AnswerFact.objects.filter(response__in=responses.values("pk"), value=YES,
+                                           key__in=[i.name for i in indicators])
+                 .annotate(month=TruncMonth("response__submitted_at"), ap=F("response__access_point_id"),
+                           sector=_sector("response_id"), nationality=_nationality("response__person_id"))
+                 .values("key", "month", "ap", "sector", "nationality").annotate(n=Count("response_id")).order_by())
+        indicator_base = [(r["key"], r["month"], r["ap"], _column(r["sector"]), _column(r["nationality"]), r["n"])
+                          for r in facts]
+    outcome_codes = list(outcomes or [])
+    outcome_codes += sorted({o for o, *_rest in outcome_base} - set(outcome_codes))
+    rows = ["responses", *(("outcome", code) for code in outcome_codes),
+            *(("indicator", i.name) for i in indicators)]
+    sectors = sorted({b[2] for b in base}, key=str)
+    nationalities = sorted({b[3] for b in base}, key=str)
+    place = _place_dimension(access_points)
+    exact_ids = _exact_access_point_ids(user, instrument, ids)
+    leaves = {node: ({node[1]} if node[0] == "access_point" else
+                     {ap.pk for ap in access_points if node == ALL or ap.territory_id == node[1]})
+              for node in place.nodes}
+
+    def known(nodes) -> bool:
+        return leaves[nodes[0]] <= exact_ids
+
+    cube = Cube(rows=rows, dimensions=[place, _people_dimension(sectors, nationalities)],
+                threshold=disclosure.min_count(), known=known,
+                row_sums=[("responses", [("outcome", code) for code in outcome_codes])] if outcomes is not None else [])
+    for month, ap, sector, nationality, n in base:
+        cube.add("responses", _month(month), (("access_point", ap), (sector, nationality)), n)
+    for outcome, month, ap, sector, nationality, n in outcome_base:
+        cube.add(("outcome", outcome), _month(month), (("access_point", ap), (sector, nationality)), n)
+    for key, month, ap, sector, nationality, n in indicator_base:
+        cube.add(("indicator", key), _month(month), (("access_point", ap), (sector, nationality)), n)
+    return cube, access_points, leaves
+
+
+def _scope_node(filters: AggregateFilters):
+    if filters.access_point is not None:
+        return ("access_point", filters.access_point.pk)
+    if filters.territory is not None:
+        return ("territory", filters.territory.pk)
+    return ALL
+
+
+def _column_nodes(breakdown: str, scope, access_points, cube: Cube, period: Period) -> list[tuple]:
+    """(column key, place node, people node) of the breakdown's columns that count someone."""
+    in_scope = [ap for ap in access_points if scope == ALL or scope == ("access_point", ap.pk)
+                or scope == ("territory", ap.territory_id)]
+    if breakdown == Breakdown.ACCESS_POINT:
+        candidates = [(ap.pk, ("access_point", ap.pk), ALL) for ap in in_scope]
+    elif breakdown == Breakdown.TERRITORY:
+        territory_ids = list(dict.fromkeys(ap.territory_id for ap in in_scope))
+        if isinstance(scope, tuple) and scope[0] == "access_point":
+            candidates = [(tid, scope, ALL) for tid in territory_ids]
+        else:
+            candidates = [(tid, ("territory", tid), ALL) for tid in territory_ids]
+    elif breakdown in (Breakdown.SECTOR, Breakdown.NATIONALITY):
+        people = cube.dimensions[1].nodes
+        candidates = [(node[1], scope, node) for node in people if node != ALL and node[0] == breakdown]
+    else:
+        return []
+    return [c for c in candidates if cube.count(period, "responses", (c[1], c[2])) > 0]
 
 
 def _column_labels(breakdown: str, keys: set, access_points, territories, sectors: dict) -> list[tuple[str, str]]:
@@ -379,89 +381,86 @@ def _column_labels(breakdown: str, keys: set, access_points, territories, sector
         names = {t.pk: t.name for t in territories}
         columns = [(k, names.get(k, str(k))) for k in keys]
     elif breakdown == Breakdown.SECTOR:
-        columns = [(k, sectors.get(k, k) if k is not None else not_stated) for k in keys]
+        columns = [(k, sectors.get(k, k) if k != NOT_STATED else not_stated) for k in keys]
     elif breakdown == Breakdown.NATIONALITY:
-        columns = [(k, country_name(k) if k is not None else not_stated) for k in keys]
+        columns = [(k, country_name(k) if k != NOT_STATED else not_stated) for k in keys]
     else:
         return []
     # Named columns alphabetically, "not stated" last.
-    columns.sort(key=lambda c: (c[0] is None, str(c[1]).lower()))
-    return [(NOT_STATED if k is None else k, label) for k, label in columns]
+    columns.sort(key=lambda c: (c[0] == NOT_STATED, str(c[1]).lower()))
+    return columns
 
 
 def aggregate_table(user, filters: AggregateFilters) -> AggregateTable:
-    """The table of outcomes and indicators for ``filters`` (four GROUP BY
-    queries plus a few for names, whatever the number of responses)."""
-    access_point_ids = _scope_access_point_ids(user, filters)
-    exact = shows_exact_counts(user, filters.instrument, access_point_ids)
-    responses = current_responses(access_point_ids, filters)
-    breakdown = filters.breakdown
+    """The table of outcomes and indicators for ``filters``, every count
+    protected with all the others the user may ask for (see the module's
+    docstring). A fixed number of queries, whatever the number of responses."""
     definitions = _definitions(filters.instrument)
     indicators = indicator_fields(definitions)
-
-    def column(value):
-        return NOT_STATED if value is None else value
-
-    per_group = {column(r["g"]): r["n"] for r in
-                 responses.annotate(g=_group_expression(breakdown)).values("g").annotate(n=Count("pk")).order_by()}
-    outcome_counts: dict[tuple, int] = {}
     scored = any(d.get("scoring") for d in definitions)
-    if scored:
-        effective = Coalesce(NullIf("confirmed_outcome", Value("")), "outcome")
-        for r in (responses.annotate(g=_group_expression(breakdown), o=effective).values("g", "o")
-                  .annotate(n=Count("pk")).order_by()):
-            outcome_counts[(r["o"] or "", column(r["g"]))] = r["n"]
-    indicator_counts: dict[tuple, int] = {}
-    if indicators:
-        facts = (AnswerFact.objects.filter(response__in=responses.values("pk"), value=YES,
-                                           key__in=[i.name for i in indicators])
-                 .annotate(g=_group_expression(breakdown, "response__")).values("key", "g")
-                 .annotate(n=Count("response_id")).order_by())
-        indicator_counts = {(r["key"], column(r["g"])): r["n"] for r in facts}
-
-    # Columns: the groups found (named), then the total.
-    columns: list[tuple[str, str]] = []
+    outcomes = outcome_choices(definitions) if scored else None
+    cube, access_points, leaves = aggregate_cube(
+        user, filters.instrument, filters.period, definitions, indicators,
+        [code for code, _label in outcomes] if outcomes is not None else None)
+    # The same counts always give the same cells: computed once, then reused
+    # by every table, export and user with the same reach.
+    known_places = sorted(repr(node) for node in leaves if cube.known((node, ALL)))
+    key = "aggregates:" + cube.fingerprint(filters.period, known_places)
+    published = cache.get(key)
+    if published is None:
+        published = cube.publish(filters.period)
+        cache.set(key, published, CACHE_SECONDS)
+    scope = _scope_node(filters)
+    if scope not in leaves:  # out of reach: an empty table
+        scope = ("access_point", None)
+        leaves[scope] = set()
+    breakdown = filters.breakdown
+    column_nodes = _column_nodes(breakdown, scope, access_points, cube, filters.period)
+    columns: list[tuple] = []
     if breakdown:
-        raw_keys = {None if k == NOT_STATED else k for k in per_group}
-        access_points = aggregate_access_points(user).filter(pk__in=[k for k in raw_keys if k is not None]) \
-            if breakdown == Breakdown.ACCESS_POINT else []
-        territories = Territory.objects.filter(pk__in=[k for k in raw_keys if k is not None]) \
+        territories = Territory.objects.filter(pk__in=[k for k, _p, _q in column_nodes]) \
             if breakdown == Breakdown.TERRITORY else []
-        columns = _column_labels(breakdown, raw_keys, access_points, territories, dict(sector_choices(definitions)))
+        columns = _column_labels(breakdown, {k for k, _p, _q in column_nodes}, access_points, territories,
+                                 dict(sector_choices(definitions)))
     columns.append((TOTAL, _("Total")))
-    group_keys = [key for key, _label in columns[:-1]]
+    nodes_of = {key: (place, people) for key, place, people in column_nodes}
+    nodes_of[TOTAL] = (scope, ALL)
+    threshold = disclosure.min_count()
 
-    def cells(counts: dict) -> dict:
-        result = {key: Cell(counts.get(key, 0)) for key in group_keys}
-        result[TOTAL] = Cell(sum(counts.values()) if group_keys else counts.get(TOTAL, 0))
+    def cells(cube_row) -> dict:
+        result = {}
+        for key, _label in columns:
+            cell = published.get((cube_row, *nodes_of[key]))
+            result[key] = cell if cell is not None else Cell(0, threshold=threshold)
         return result
 
-    rows = [Row("responses", _("Responses counted"), "responses", "", cells(per_group))]
-    if scored:
-        outcomes = outcome_choices(definitions)
-        known = {code for code, _label in outcomes}
-        outcomes += [(code, _humanised(code)) for code in sorted({o for o, _g in outcome_counts} - known)]
-        for code, label in outcomes:
-            counts = {g: n for (o, g), n in outcome_counts.items() if o == code}
-            rows.append(Row(code or "none", label, "outcome", "", cells(counts)))
+    rows = [Row("responses", _("Responses counted"), "responses", "", cells("responses"))]
+    if outcomes is not None:
+        known_codes = {code for code, _label in outcomes}
+        extra = sorted({row[1] for row in cube.rows if isinstance(row, tuple) and row[0] == "outcome"} - known_codes)
+        for code, label in [*outcomes, *((code, _humanised(code)) for code in extra)]:
+            rows.append(Row(code or "none", label, "outcome", "", cells(("outcome", code))))
     for indicator in indicators:
-        counts = {g: n for (k, g), n in indicator_counts.items() if k == indicator.name}
-        rows.append(Row(indicator.name, indicator.label, "indicator", indicator.section, cells(counts)))
-    threshold = min_cell()
-    if not exact:
-        suppress(rows, columns, threshold)
-    return AggregateTable(columns=columns, rows=rows, exact=exact, min_cell=threshold,
+        rows.append(Row(indicator.name, indicator.label, "indicator", indicator.section,
+                        cells(("indicator", indicator.name))))
+    exact = bool(leaves[scope]) and cube.known((scope, ALL))
+    return AggregateTable(columns=columns, rows=rows, exact=exact, threshold=threshold, period=filters.period,
                           responses=rows[0].cells[TOTAL].count)
 
 
-def aggregate_csv_rows(table: AggregateTable) -> list[list[str]]:
-    """The same table as CSV rows: a header, then one line per row. A hidden
-    count reads "<5" when it is small, ``suppressed`` when it is hidden only
-    to protect another one (see the module's docstring)."""
-    header = [_("Kind"), _("Section"), _("Code"), _("Label"), *[str(label) for _key, label in table.columns]]
+def aggregate_export_rows(table: AggregateTable) -> list[list[str]]:
+    """The same table for the CSV and XLSX files: a header, one line per
+    row, then the marks' footnotes. A hidden count reads "<5" when it is
+    small, ``suppressed`` when it is hidden only to protect another one."""
     kinds = {"responses": _("Responses"), "outcome": _("Outcome"), "indicator": _("Indicator")}
-    lines = [header]
-    for row in table.rows:
-        lines.append([kinds[row.kind], row.section, row.key, str(row.label),
-                      *[cell.csv_value for cell in row.cells_in(table.columns)]])
+    lines = table.export_rows([_("Kind"), _("Section"), _("Code"), _("Label")],
+                              lambda row: [kinds[row.kind], row.section, row.key, str(row.label)])
+    notes = table.footnotes()
+    if notes:
+        lines.append([])
+        lines += [[note] for note in notes]
     return lines
+
+
+# The CSV export's name for it.
+aggregate_csv_rows = aggregate_export_rows

@@ -8,5 +8,6 @@ from . import aggregate_views, integration_urls
 urlpatterns = [
     path("aggregates/", aggregate_views.aggregates, name="aggregates"),
     path("aggregates/export.csv", aggregate_views.aggregates_csv, name="aggregates_csv"),
+    path("aggregates/export.xlsx", aggregate_views.aggregates_xlsx, name="aggregates_xlsx"),
     *integration_urls.urlpatterns,
 ]

@@ -1,17 +1,19 @@
-"""The aggregates page and its CSV export: counts of outcomes and
-indicators, with small counts suppressed for those outside the case work
-(see ``aggregate_selectors``). A small hidden count reads "<5"; a count
-hidden only to protect another one reads "—" on the page and
-``suppressed`` in the CSV."""
+"""The aggregates page and its CSV and XLSX exports: counts of outcomes and
+indicators by fixed period, with small counts suppressed for those outside
+the case work (see ``aggregate_selectors`` and ``pua.core.disclosure``). A
+small hidden count reads "<5"; a count hidden only to protect another one
+reads "—" on the page and ``suppressed`` in the files. The three render the
+same table."""
 
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from openpyxl import Workbook
 
 from pua.core.audit import audit_export
 from pua.core.shortcuts import require_perm
@@ -47,16 +49,41 @@ def aggregates(request):
     })
 
 
-@login_required
-def aggregates_csv(request):
+def _export(request, extension: str, content_type: str, write):
     form, filters, table = _form_and_table(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     code = filters.instrument.code if filters is not None else "none"
-    response["Content-Disposition"] = (
-        f'attachment; filename="aggregates-{code}-{timezone.localdate():%Y%m%d}.csv"')
-    response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
-    lines = selectors.aggregate_csv_rows(table) if table is not None else []
-    csv.writer(response).writerows(lines)
-    audit_export(actor=request.user, what=f"assessment_aggregates:{code}", count=max(len(lines) - 1, 0),
+    period = str(filters.period) if filters is not None else "none"
+    lines = selectors.aggregate_export_rows(table) if table is not None else []
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="aggregates-{code}-{period}.{extension}"'
+    write(response, lines)
+    audit_export(actor=request.user, what=f"assessment_aggregates:{code}", count=len(table.rows) if table else 0,
                  request=request)
     return response
+
+
+def _write_csv(response, lines):
+    response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
+    csv.writer(response).writerows(lines)
+
+
+def _write_xlsx(response, lines):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Aggregates"
+    for line in lines:
+        # Shown counts as numbers, marks ("<5", "suppressed") and labels as text.
+        sheet.append([int(value) if value.isdigit() else value for value in line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response.write(buffer.getvalue())
+
+
+@login_required
+def aggregates_csv(request):
+    return _export(request, "csv", "text/csv; charset=utf-8", _write_csv)
+
+
+@login_required
+def aggregates_xlsx(request):
+    return _export(request, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _write_xlsx)

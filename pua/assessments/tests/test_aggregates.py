@@ -1,11 +1,14 @@
 """The aggregates page: outcome and indicator counts of current submitted
-responses, filters, small-count suppression and the CSV export."""
+responses by fixed period, filters, small-count suppression and the CSV and
+XLSX exports. The attacks on the published numbers are in
+``pua/core/tests/test_disclosure_attacks.py``."""
 
 import csv
 import datetime
 import io
 import re
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -13,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from pua.assessments import services
-from pua.assessments.aggregate_selectors import TOTAL, Cell, Row, suppress
+from pua.assessments.aggregate_selectors import TOTAL
 from pua.cases.tests.factories import PersonFactory
+from pua.core.disclosure import latest_period
 from pua.core.models import AuditAction, AuditEntry
 from pua.network.models import Role
 from pua.network.tests.factories import MembershipFactory
@@ -24,6 +28,12 @@ from .screening_data import EXPLOITATION_ONLY, NOTHING_FOUND, PRESUMED_VICTIM, s
 
 URL = "/assessments/aggregates/"
 CSV_URL = "/assessments/aggregates/export.csv"
+XLSX_URL = "/assessments/aggregates/export.xlsx"
+
+
+def _in(period, day=10):
+    """Noon on ``day`` of the period's first month, local time."""
+    return timezone.make_aware(datetime.datetime.combine(period.start.replace(day=day), datetime.time(12)))
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +54,10 @@ def _people(world, count, access_point=None):
     return [PersonFactory(access_point=access_point or world.ap_a) for _ in range(count)]
 
 
-def _submit_many(version, people, by, answers):
-    return [submit(version, person, by=by, answers=answers) for person in people]
+def _submit_many(version, people, by, answers, period=None):
+    """Submitted in ``period``, by default the last complete month (the page's default)."""
+    when = _in(period or latest_period())
+    return [submit(version, person, by=by, answers=answers, submitted_at=when) for person in people]
 
 
 def _table(response):
@@ -141,11 +153,13 @@ def test_it_counts_only_the_access_points_the_user_works_at(world, login, versio
 
 def test_it_counts_an_amended_response_once(world, login, version):
     director = world.users["director"]
-    original = submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=PRESUMED_VICTIM)
+    original = submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=PRESUMED_VICTIM,
+                      submitted_at=_in(latest_period()))
     amendment = services.response_amend(response=original, by=director, reason="Wrong answer on D5")
     amendment.answers = NOTHING_FOUND
     amendment.save()
-    services.response_submit(response=amendment, by=director)
+    amendment = services.response_submit(response=amendment, by=director)
+    type(amendment).objects.filter(pk=amendment.pk).update(submitted_at=_in(latest_period(), 20))
 
     table = _table(login(director).get(URL))
 
@@ -166,44 +180,89 @@ def test_it_leaves_drafts_out(world, login, version):
 
 # --- filters and breakdowns ------------------------------------------------------------------------------
 
-def test_it_filters_by_period(world, login, version):
+def test_it_counts_the_chosen_month_quarter_or_year(world, login, version):
     director = world.users["director"]
-    old = submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=PRESUMED_VICTIM,
-                 submitted_at=timezone.now() - datetime.timedelta(days=60))
-    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=NOTHING_FOUND)
-    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
-    until = (old.submitted_at + datetime.timedelta(days=1)).date().isoformat()
+    month = latest_period()
+    year = latest_period("year")
+    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=PRESUMED_VICTIM,
+           submitted_at=_in(year))
+    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=PRESUMED_VICTIM,
+           submitted_at=_in(year.children()[-1]))
+    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=NOTHING_FOUND, submitted_at=_in(month))
+    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers=NOTHING_FOUND)  # this month: not yet
 
     client = login(director)
-    recent = _table(client.get(URL, {"submitted_from": since}))
-    earlier = _table(client.get(URL, {"submitted_to": until}))
+    default = _table(client.get(URL))
+    whole_year = _table(client.get(URL, {"period": str(year)}))
+    last_quarter = _table(client.get(URL, {"period": str(year.children()[-1])}))
 
-    assert _total(recent, "responses").count == 1 and _total(recent, "no_exploitation_indicators").count == 1
-    assert _total(earlier, "responses").count == 1 and _total(earlier, "presumed_trafficking_victim").count == 1
-
-
-def test_it_shows_an_error_for_a_reversed_period_and_ignores_it(world, login, version):
-    submit(version, PersonFactory(access_point=world.ap_a), by=world.users["director"], answers=PRESUMED_VICTIM)
-
-    response = login(world.users["director"]).get(URL, {"submitted_from": "2026-05-01", "submitted_to": "2026-04-01"})
-
-    assert "The end of the period comes before its start." in response.content.decode()
-    assert _total(_table(response), "responses").count == 1
+    assert default.period == month
+    assert _total(default, "responses").count == 1 and _total(default, "no_exploitation_indicators").count == 1
+    assert _total(whole_year, "responses").count == 2 and _total(whole_year, "presumed_trafficking_victim").count == 2
+    assert _total(last_quarter, "responses").count == 1
 
 
-def test_it_filters_by_sector_nationality_and_territory(world, login, version):
+def test_it_offers_only_whole_completed_periods_explaining_why(world, login, version):
+    response = login(world.users["board_viewer"]).get(URL)
+
+    html = response.content.decode()
+    assert 'type="date"' not in html
+    assert f'<option value="{latest_period()}"' in html
+    assert f'<option value="{latest_period().next()}"' not in html  # the running month
+    assert '<optgroup label="Quarters">' in html and '<optgroup label="Years">' in html
+    assert "Whole months, quarters and years only" in html
+
+
+@pytest.mark.parametrize("params", [
+    {"submitted_from": "2026-05-01", "submitted_to": "2026-05-02"},
+    {"period": "2026-05-01"},
+    {"period": "2026-05-01..2026-05-31"},
+    {"period": "2026-Q5"},
+    {"period": "2026-13"},
+    {"period": "0000"},
+    {"period": "9999-12"},
+    {"period": "x" * 500},
+])
+def test_it_accepts_no_free_or_crafted_period(world, login, version, params):
+    _submit_many(version, _people(world, 6), world.users["director"], EXPLOITATION_ONLY)
+
+    client = login(world.users["board_viewer"])
+    page = client.get(URL, params)
+    export = client.get(CSV_URL, params)
+
+    assert page.status_code == 200 and export.status_code == 200
+    table = _table(page)
+    assert table.period == latest_period()  # free dates are ignored: the default month is counted
+    if "period" in params:
+        assert "Select a valid choice" in page.content.decode()
+        assert page.context["form"].errors["period"]
+
+
+def test_it_refuses_an_access_point_outside_the_territory_chosen(world, login, version):
+    response = login(world.users["admin"]).get(URL, {"territory": world.ap_a.territory_id,
+                                                     "access_point": world.ap_b.pk})
+
+    assert response.status_code == 200
+    assert "This access point is not in the territory chosen." in response.content.decode()
+
+
+def test_it_breaks_down_by_sector_and_nationality_and_filters_by_territory(world, login, version):
     director = world.users["director"]
     romanian = PersonFactory(access_point=world.ap_a)
     Citizenship.objects.create(person=romanian, country="RO")
     Citizenship.objects.create(person=romanian, country="MD")  # second citizenship: not the first
-    submit(version, romanian, by=director, answers={**PRESUMED_VICTIM, "sector": "A"})
-    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers={**NOTHING_FOUND, "sector": "F"})
+    when = _in(latest_period())
+    submit(version, romanian, by=director, answers={**PRESUMED_VICTIM, "sector": "A"}, submitted_at=when)
+    submit(version, PersonFactory(access_point=world.ap_a), by=director, answers={**NOTHING_FOUND, "sector": "F"},
+           submitted_at=when)
 
     client = login(director)
+    by_sector = _table(client.get(URL, {"breakdown": "sector"}))
+    by_nationality = _table(client.get(URL, {"breakdown": "nationality"}))
 
-    assert _total(_table(client.get(URL, {"sector": "A"})), "responses").count == 1
-    assert _total(_table(client.get(URL, {"nationality": "RO"})), "presumed_trafficking_victim").count == 1
-    assert _total(_table(client.get(URL, {"nationality": "MD"})), "responses").count == 0
+    assert _row(by_sector, "responses").cells["A"].count == 1
+    assert _row(by_nationality, "presumed_trafficking_victim").cells["RO"].count == 1
+    assert "MD" not in _row(by_nationality, "responses").cells
     assert _total(_table(client.get(URL, {"territory": world.ap_a.territory_id})), "responses").count == 2
 
 
@@ -259,58 +318,6 @@ def test_it_breaks_down_by_access_point_for_an_administrator_with_suppression(wo
     assert responses.cells[world.ap_a.pk].suppressed or responses.cells[TOTAL].suppressed
 
 
-# --- suppression rules ----------------------------------------------------------------------------------
-
-def _grid(counts: dict[str, list[int]], kinds: dict[str, str]) -> tuple[list[Row], list[tuple[str, str]]]:
-    columns = [("a", "A"), ("b", "B"), (TOTAL, "Total")]
-    rows = [Row(key, key, kinds.get(key, "indicator"),
-                cells={"a": Cell(values[0]), "b": Cell(values[1]), TOTAL: Cell(values[0] + values[1])})
-            for key, values in counts.items()]
-    return rows, columns
-
-
-def test_it_hides_the_total_when_no_other_cell_can_hide_a_small_one():
-    rows, columns = _grid({"x": [3, 0]}, {})
-
-    suppress(rows, columns, 5)
-
-    assert rows[0].cells["a"].suppressed
-    assert not rows[0].cells["b"].suppressed  # a zero is shown
-    assert rows[0].cells[TOTAL].suppressed
-
-
-def test_it_leaves_tables_without_small_counts_alone():
-    rows, columns = _grid({"x": [7, 0], "y": [5, 12]}, {})
-
-    suppress(rows, columns, 5)
-
-    assert not any(cell.suppressed for row in rows for cell in row.cells.values())
-
-
-def test_it_suppresses_across_outcome_columns_until_nothing_can_be_recomputed():
-    rows, columns = _grid({"responses": [10, 9], "o1": [2, 4], "o2": [8, 5]},
-                          {"responses": "responses", "o1": "outcome", "o2": "outcome"})
-
-    suppress(rows, columns, 5)
-
-    for row in rows:  # no row has exactly one hidden cell among its cells and total
-        assert sum(c.suppressed for c in row.cells.values()) != 1
-    for key, _label in columns:  # nor any column among outcomes and responses
-        assert sum(row.cells[key].suppressed for row in rows) != 1
-
-
-def test_it_tells_a_small_hidden_count_from_one_hidden_to_protect_it():
-    rows, columns = _grid({"x": [3, 40], "y": [40, 7]}, {})
-
-    suppress(rows, columns, 5)
-
-    small, protecting = rows[0].cells["a"], rows[0].cells["b"]
-    assert small.primary and not small.secondary and small.shown == "<5" and small.csv_value == "<5"
-    assert protecting.secondary and protecting.shown == "—" and protecting.csv_value == "suppressed"
-    assert not rows[0].cells[TOTAL].suppressed  # 43: one hidden count cannot be worked out from two
-    assert not any(cell.suppressed for cell in rows[1].cells.values())
-
-
 # --- how hidden counts read ---------------------------------------------------------------------------------
 
 EXPLOITATION = "exploitation_without_trafficking_indicators"
@@ -358,7 +365,7 @@ def test_it_exports_a_count_hidden_only_to_protect_another_as_suppressed(world, 
     response = login(world.users["board_viewer"]).get(CSV_URL)
 
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    by_code = {line[2]: line for line in lines[1:]}
+    by_code = {line[2]: line for line in lines[1:] if len(line) > 2}
     assert by_code["presumed_trafficking_victim"][-1] == "<5"
     assert by_code[EXPLOITATION][-1] == "suppressed"
     assert by_code["responses"][-1] == "9"
@@ -383,26 +390,45 @@ def test_it_exports_the_same_table_as_csv_and_audits_it(world, login, version):
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0][-1] == "Total"
-    by_code = {line[2]: line for line in lines[1:]}
+    by_code = {line[2]: line for line in lines[1:] if len(line) > 2}
     assert by_code["presumed_trafficking_victim"][-1] == "<5"
     assert by_code["exploitation_without_trafficking_indicators"][-1] == "0"
+    assert lines[-1] == ["<5: a count above zero and below 5, hidden to protect the people counted."]
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, actor=world.users["board_viewer"])
     assert entry.changes["export"] == "assessment_aggregates:exploitation_screening"
-    assert entry.changes["rows"] == len(lines) - 1
+    assert entry.changes["rows"] == len(by_code)  # the table's rows, not the footnote
+
+
+def test_it_exports_the_same_table_as_xlsx_with_the_footnotes(world, login, version):
+    _secondary_case(world, version)
+
+    response = login(world.users["board_viewer"]).get(XLSX_URL, {"breakdown": "access_point"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'-{latest_period()}.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+    by_code = {line[2]: line for line in lines[1:] if line[2]}
+    assert by_code["responses"][-1] == 9
+    assert by_code["presumed_trafficking_victim"][-1] == "<5"
+    assert by_code[EXPLOITATION][-1] == "suppressed"
+    notes = [line[0] for line in lines if line[0] and line[0].startswith(("<5:", "suppressed:"))]
+    assert len(notes) == 2
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=world.users["board_viewer"]).count() == 1
 
 
 def test_it_builds_the_table_in_a_fixed_number_of_queries(world, login, version, django_assert_max_num_queries):
     director = world.users["director"]
-    _submit_many(version, _people(world, 1), director, PRESUMED_VICTIM)
+    _submit_many(version, _people(world, 1), director, PRESUMED_VICTIM, period=latest_period("quarter"))
     client = login(world.users["board_viewer"])
-    params = {"breakdown": "sector", "nationality": "RO"}
+    params = {"breakdown": "sector", "period": str(latest_period("quarter"))}
     with CaptureQueriesContext(connection) as few:
         client.get(URL, params)
     people = _people(world, 12)
     for person in people:
         Citizenship.objects.create(person=person, country="RO")
-    _submit_many(version, people, director, {**EXPLOITATION_ONLY, "sector": "A"})
+    _submit_many(version, people, director, {**EXPLOITATION_ONLY, "sector": "A"}, period=latest_period("quarter"))
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         table = _table(client.get(URL, params))
-    assert _total(table, "responses").count == 12
+    assert _total(table, "responses").count == 13

@@ -14,6 +14,7 @@ from pua.assessments.models import AnswerFact, Instrument, Response, ResponseSta
 from pua.assessments.services import form_language
 from pua.cases.dataset import dataset_generate
 from pua.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
+from pua.core.disclosure import latest_period
 from pua.core.models import AuditEntry
 from pua.people.models import EmploymentSituation
 
@@ -154,9 +155,11 @@ def test_it_adds_nothing_when_the_instruments_are_not_loaded(world):
 
 
 def test_it_fills_the_aggregates_page_for_a_director(world, login, dataset):
-    response = login(world.users["director"]).get(URL)
+    year = latest_period("year")
+    response = login(world.users["director"]).get(URL, {"period": str(year)})
 
     assert response.status_code == 200
     table = response.context["table"]
     total = next(row for row in table.rows if row.key == "responses").cells[TOTAL]
-    assert total.count == _screenings().count() > 0
+    in_year = _screenings().filter(submitted_at__date__gte=year.start, submitted_at__date__lt=year.end)
+    assert total.count == in_year.count() > 0
