@@ -292,6 +292,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     Open a case with POST; move it with ``transition``, ``close`` and ``reopen``."""
 
     model = Case
+    audited = True
+    audit_reason = "cases of persons"
     serializer_class = CaseSerializer
     filter_backends = []  # the page's filters, below
     list_permission = "cases.list_cases"

@@ -169,6 +169,8 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """First contacts through any door, anonymous until linked to a person."""
 
     model = Contact
+    audited = True
+    audit_reason = "contacts with persons"
     serializer_class = ContactSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []  # the page's filters, below
@@ -283,6 +285,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     active ones and, as history, the withdrawn ones."""
 
     model = Consent
+    audited = True
+    audit_reason = "persons' consents"
     serializer_class = ConsentSerializer
     filter_backends = []
     list_permission = "cases.add_contact"  # held by exactly the roles that work with people
@@ -435,6 +439,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
     Create them with ``inbound`` and ``outbound``; answer with the actions."""
 
     model = Referral
+    audited = True
+    audit_reason = "referrals of persons"
     serializer_class = ReferralSerializer
     filter_backends = []
     list_permission = "cases.list_cases"  # staff, and partners for their inbox

@@ -226,6 +226,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     partners use ``plan-actions``), with goals and actions."""
 
     model = Plan
+    audited = True
+    audit_reason = "persons' plans"
     serializer_class = PlanSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -341,6 +343,8 @@ class PlanGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     """The goals of the plans (staff). DELETE removes a goal without actions."""
 
     model = PlanGoal
+    audited = True
+    audit_reason = "goals of persons' plans"
     serializer_class = PlanGoalSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filter_backends = []
@@ -404,6 +408,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     ``status`` action is what providers update."""
 
     model = PlanAction
+    audited = True
+    audit_reason = "actions of persons' plans"
     serializer_class = PlanActionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []
@@ -523,6 +529,8 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     a labour expert among the operators."""
 
     model = Intervention
+    audited = True
+    audit_reason = "the diary of persons' cases"
     serializer_class = InterventionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []
