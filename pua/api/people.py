@@ -258,6 +258,9 @@ class PersonSerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("False: the special-category fields (target groups, legal status, residence permit) "
                                "are left out."),
     )
+    # Partners get only these (``pua.people.fields.SHARED``): the rest is optional in the schema.
+    always_present = person_fields.SHARED_RECORD + person_fields.SHARED
+
     confirm_new = serializers.BooleanField(
         write_only=True, required=False, default=False,
         help_text=gettext_lazy("Register even though possible duplicates were found (after checking them)."),
