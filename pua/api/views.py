@@ -331,6 +331,8 @@ class MeView(APIView):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
     schema = ApiAutoSchema()
+    audited = False
+    audit_reason = "the signed-in user's own account: no person data"
 
     @extend_schema(responses=serializers.MeSerializer)
     def get(self, request):
