@@ -315,6 +315,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     model = Response
     audited = True
+    list_filters = ResponseFilterSerializer
     audit_reason = "answers about a person, incl. screening results"
     serializer_class = ResponseSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -300,6 +300,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     model = Case
     audited = True
+    list_filters = CaseFilterSerializer
     audit_reason = "cases of persons"
     serializer_class = CaseSerializer
     filter_backends = []  # the page's filters, below

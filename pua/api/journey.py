@@ -170,6 +170,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     model = Contact
     audited = True
+    list_filters = ContactFilterSerializer
     audit_reason = "contacts with persons"
     serializer_class = ContactSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -286,6 +287,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     model = Consent
     audited = True
+    list_filters = ConsentFilterSerializer
     audit_reason = "persons' consents"
     serializer_class = ConsentSerializer
     filter_backends = []
@@ -440,6 +442,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
 
     model = Referral
     audited = True
+    list_filters = ReferralFilterSerializer
     audit_reason = "referrals of persons"
     serializer_class = ReferralSerializer
     filter_backends = []

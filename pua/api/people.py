@@ -430,6 +430,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
 
     model = Person
     audited = True
+    list_filters = PersonFilterSerializer
     audit_reason = "the persons served"
     serializer_class = PersonSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

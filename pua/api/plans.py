@@ -227,6 +227,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     model = Plan
     audited = True
+    list_filters = PlanFilterSerializer
     audit_reason = "persons' plans"
     serializer_class = PlanSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -344,6 +345,7 @@ class PlanGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     model = PlanGoal
     audited = True
+    list_filters = PlanGoalFilterSerializer
     audit_reason = "goals of persons' plans"
     serializer_class = PlanGoalSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -409,6 +411,7 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     model = PlanAction
     audited = True
+    list_filters = PlanActionFilterSerializer
     audit_reason = "actions of persons' plans"
     serializer_class = PlanActionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -530,6 +533,7 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     model = Intervention
     audited = True
+    list_filters = InterventionFilterSerializer
     audit_reason = "the diary of persons' cases"
     serializer_class = InterventionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -62,9 +62,13 @@ class ApiViewSet(viewsets.GenericViewSet):
     model = None  # the model whose rules permissions apply
     audited: bool | None = None  # every viewset says whether its reads are audited...
     audit_reason = ""  # ...and why
-    # Query parameters whose values may identify someone: the audit entry
-    # records only that they were sent.
+    # The audit entry of a list records the values of the page's parameters
+    # and of the filters the list declares (``list_filters``, its filter
+    # serializer), except free text; of anything else, and of free-text
+    # search terms, which may identify someone, only that it was sent.
+    list_filters = None
     free_text_params = frozenset({"q", "search"})
+    page_params = frozenset({"page", "page_size", "ordering"})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -103,10 +107,13 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def audit_query(self) -> dict:
         """The filters and the page of the list, without free-text terms."""
+        known = set(self.page_params)
+        if self.list_filters is not None:
+            known.update(self.list_filters().fields)
         query = {}
         for name in self.request.query_params:
             values = self.request.query_params.getlist(name)
-            if name in self.free_text_params:
+            if name in self.free_text_params or name not in known:
                 query[name] = any(v.strip() for v in values)
             else:
                 query[name] = values[0] if len(values) == 1 else values

@@ -96,6 +96,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     model = Task
     audited = True
+    list_filters = TaskFilterSerializer
     audit_reason = "tasks and appointments about persons"
     serializer_class = TaskSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -203,6 +204,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     model = CaseDocument
     audited = True
+    list_filters = DocumentFilterSerializer
     audit_reason = "persons' documents"
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser]

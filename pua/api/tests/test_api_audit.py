@@ -118,11 +118,14 @@ def test_it_writes_one_entry_per_list_page_with_ids_and_filters_only(api_as, wor
     persons = [PersonFactory(access_point=world.ap_a, last_name="Quaglieri") for _ in range(3)]
     api = api_as(world.users["director"])
 
-    response = api.get("/api/v1/persons/", {"q": "Quaglieri", "page_size": 2, "access_point": world.ap_a.pk})
+    response = api.get("/api/v1/persons/", {"q": "Quaglieri", "page_size": 2, "access_point": world.ap_a.pk,
+                                            "surname": "Quaglieri"})
 
     assert response.status_code == 200
     entry = AuditEntry.objects.get(object_type="people.person")
-    assert entry.changes["list"] == {"q": True, "page_size": "2", "access_point": str(world.ap_a.pk)}
+    # A parameter the list does not declare is recorded as sent, never its value.
+    assert entry.changes["list"] == {"q": True, "page_size": "2", "access_point": str(world.ap_a.pk),
+                                     "surname": True}
     assert set(entry.changes["ids"]) <= {str(p.pk) for p in persons} and len(entry.changes["ids"]) == 2
     assert "Quaglieri" not in str(entry.changes) and "Quaglieri" not in entry.object_repr
 
