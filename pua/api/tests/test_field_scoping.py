@@ -12,7 +12,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pua.cases.tests.factories import CaseFactory, ConsentFactory, PersonFactory, ReferralFactory
+from pua.api.plans import SHARED_ACTION_FIELDS
+from pua.cases.tests.factories import CaseFactory, ConsentFactory, PersonFactory, PlanActionFactory, ReferralFactory
 from pua.network.models import Role, TargetGroup
 from pua.network.tests.factories import MunicipalityFactory
 from pua.people import fields
@@ -200,3 +201,18 @@ def test_the_partners_list_costs_a_bounded_number_of_queries(api_as, world, pers
         response = api.get("/api/v1/persons/")
 
     assert len(response.json()["results"]) == 6
+
+
+@pytest.mark.parametrize("role", PERSONAS)
+def test_a_partner_gets_the_shared_view_of_the_actions_it_provides(api_as, world, person, role):
+    action = PlanActionFactory(goal__plan__case=person.cases.get(), provider=world.partner_org,
+                               responsible=world.users["social_expert"])
+    api = api_as(world.users[role.value])
+
+    detail = api.get(f"/api/v1/plan-actions/{action.pk}/").json()
+    listed = api.get("/api/v1/plan-actions/").json()["results"]
+
+    if role == Role.PARTNER_OPERATOR:
+        assert set(detail) == set(SHARED_ACTION_FIELDS) == set(listed[0])
+    else:
+        assert {"plan", "goal", "responsible"} | set(SHARED_ACTION_FIELDS) == set(detail) == set(listed[0])
