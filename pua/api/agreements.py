@@ -135,6 +135,8 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     multipart upload and read through the audited ``document`` action."""
 
     model = Agreement
+    audited = False
+    audit_reason = "agreements between organisations: no person data"
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -253,6 +255,8 @@ class NetworkContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     directors. The author or a director may edit a contact."""
 
     model = NetworkContact
+    audited = False
+    audit_reason = "contacts with organisations of the network: no person data"
     required_permission = "network.add_networkcontact"
     serializer_class = NetworkContactSerializer
     filterset_class = NetworkContactFilter

@@ -102,6 +102,8 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Journe
     version) and, for directors and administrators, those they manage."""
 
     model = Instrument
+    audited = False
+    audit_reason = "questionnaires, not answers: no person data"
     serializer_class = InstrumentSerializer
     filter_backends = []
     view_permission = "assessments.view_instrument"
@@ -312,6 +314,9 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     screening result of a scored response."""
 
     model = Response
+    audited = True
+    list_filters = ResponseFilterSerializer
+    audit_reason = "answers about a person, incl. screening results"
     serializer_class = ResponseSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []

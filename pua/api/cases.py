@@ -57,6 +57,10 @@ User = get_user_model()
 # What partners, who see the shared view only, do not get.
 INTERNAL_CASE_FIELDS = ("case_manager", "closed_at", "closure_reason", "closure_outcome", "allowed_transitions",
                         "created_by", "status_changed_at", "opened_at")
+# What they get: the partner's shared case pages (list and detail) show the
+# case number and the status, and link the case by its id. The person, their
+# access point and the rest stay with the staff.
+SHARED_CASE_FIELDS = ("id", "number", "status")
 
 
 def case_workers(user):
@@ -83,10 +87,14 @@ class UserRefSerializer(serializers.Serializer):
 # --- cases ----------------------------------------------------------------------------------
 
 class CaseSerializer(serializers.ModelSerializer):
+    """A case. Partner operators get their shared view only: ``id``,
+    ``number`` and ``status``; the other keys are left out."""
+
     person = serializers.PrimaryKeyRelatedField(
         queryset=Case.objects.none(), help_text=gettext_lazy("Id of the person (on create)."),
     )
     person_ref = PersonRefSerializer(source="person", read_only=True)
+    always_present = SHARED_CASE_FIELDS  # the rest is optional in the schema (partners)
     initial_status = serializers.ChoiceField(
         choices=[(CaseStatus.CONTACT, CaseStatus.CONTACT.label), (CaseStatus.SCREENING, CaseStatus.SCREENING.label)],
         write_only=True, required=False, default=CaseStatus.CONTACT,
@@ -127,8 +135,7 @@ class CaseSerializer(serializers.ModelSerializer):
         data = super().to_representation(case)
         user = request_user(self)
         if user is not None and not user.has_perm("cases.view_case_internal", case):
-            for name in INTERNAL_CASE_FIELDS:
-                data.pop(name, None)
+            return {name: data[name] for name in SHARED_CASE_FIELDS}
         return data
 
     def validate(self, attrs):
@@ -292,6 +299,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     Open a case with POST; move it with ``transition``, ``close`` and ``reopen``."""
 
     model = Case
+    audited = True
+    list_filters = CaseFilterSerializer
+    audit_reason = "cases of persons"
     serializer_class = CaseSerializer
     filter_backends = []  # the page's filters, below
     list_permission = "cases.list_cases"

@@ -169,6 +169,9 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """First contacts through any door, anonymous until linked to a person."""
 
     model = Contact
+    audited = True
+    list_filters = ContactFilterSerializer
+    audit_reason = "contacts with persons"
     serializer_class = ContactSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []  # the page's filters, below
@@ -283,6 +286,9 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     active ones and, as history, the withdrawn ones."""
 
     model = Consent
+    audited = True
+    list_filters = ConsentFilterSerializer
+    audit_reason = "persons' consents"
     serializer_class = ConsentSerializer
     filter_backends = []
     list_permission = "cases.add_contact"  # held by exactly the roles that work with people
@@ -435,6 +441,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
     Create them with ``inbound`` and ``outbound``; answer with the actions."""
 
     model = Referral
+    audited = True
+    list_filters = ReferralFilterSerializer
+    audit_reason = "referrals of persons"
     serializer_class = ReferralSerializer
     filter_backends = []
     list_permission = "cases.list_cases"  # staff, and partners for their inbox

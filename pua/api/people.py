@@ -9,10 +9,15 @@ exactly as for the pages:
   persons; names, aliases, birth date and place, tax code, phone and e-mail
   only where they hold ``people.view_person_identity`` (the director and the
   two experts), otherwise those keys are left out and ``shows_identity`` is
-  false;
-- partner operators see, read-only and never with identity, the persons
-  shared with their organisation (active referral or plan action, and
-  consent to share);
+  false; target groups, legal status and residence permit only where they
+  hold ``people.view_special_categories`` (the same three roles), otherwise
+  those keys are left out and ``shows_special_categories`` is false;
+- partner operators see, read-only, the persons shared with their
+  organisation (active referral or plan action, and consent to share) as
+  their shared view does: the id and the case number, nothing else.
+
+The keys each audience gets are listed once, in ``pua.people.fields``, which
+the person page follows too.
 - everyone else (board, regional coordinators, administrators) sees nobody.
 
 A person of another access point is a 404, as a missing one. Every retrieve
@@ -29,16 +34,18 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
 from pua.cases import access as cases_access
 from pua.cases import merge_selectors, merge_services
-from pua.core.audit import audit_read
 from pua.network import access as network_access
 from pua.network.models import AccessPoint, Language, Municipality, TargetGroup
+from pua.people import fields as person_fields
 from pua.people import selectors as people_selectors
 from pua.people import services as people_services
-from pua.people.access import visible_persons
+from pua.people.access import special_category_access_point_ids, visible_persons
 from pua.people.duplicates import find_duplicates
 from pua.people.models import (
     EmploymentSituation,
@@ -54,8 +61,9 @@ from .serializers import ErrorDetailSerializer
 from .views import ApiViewSet
 
 # What the person page shows only with ``people.view_person_identity``.
-IDENTITY_FIELDS = ("first_name", "last_name", "aliases", "gender_identity", "birth_date", "birth_place", "tax_code",
-                   "phone", "email", "household_notes")
+IDENTITY_FIELDS = person_fields.IDENTITY
+# Only with ``people.view_special_categories``.
+SPECIAL_CATEGORY_FIELDS = person_fields.SPECIAL_CATEGORIES
 
 
 # --- shared by the journey resources -------------------------------------------------------
@@ -127,7 +135,7 @@ class JourneyViewSet(ApiViewSet):
             raise exceptions.PermissionDenied(message)
 
     def audit(self, obj):
-        audit_read(actor=self.request.user, obj=obj, request=self.request)
+        self.audit_object(obj)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -159,6 +167,15 @@ def identity_gate(serializer) -> IdentityGate:
         request = serializer.context.get("request")
         gate = IdentityGate(getattr(request, "user", None))
         serializer.context["identity"] = gate
+    return gate
+
+
+def field_gate(serializer) -> person_fields.PersonFieldGate:
+    """The person keys the requester gets (``pua.people.fields``), decided once per access point."""
+    gate = serializer.context.get("person_fields")
+    if gate is None:
+        gate = person_fields.PersonFieldGate(request_user(serializer))
+        serializer.context["person_fields"] = gate
     return gate
 
 
@@ -234,7 +251,16 @@ class PersonSerializer(serializers.ModelSerializer):
                                                  required=False)
     residence_municipality = _municipality_field()
     domicile_municipality = _municipality_field()
-    current_permit = serializers.SerializerMethodField()
+    current_permit = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Only with special-category permission."),
+    )
+    shows_special_categories = serializers.SerializerMethodField(
+        help_text=gettext_lazy("False: the special-category fields (target groups, legal status, residence permit) "
+                               "are left out."),
+    )
+    # Partners get only these (``pua.people.fields.SHARED``): the rest is optional in the schema.
+    always_present = person_fields.SHARED_RECORD + person_fields.SHARED
+
     confirm_new = serializers.BooleanField(
         write_only=True, required=False, default=False,
         help_text=gettext_lazy("Register even though possible duplicates were found (after checking them)."),
@@ -243,7 +269,8 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "case_number", "access_point", "shows_identity", "first_name", "last_name", "aliases", "sex",
+            "id", "case_number", "access_point", "shows_identity", "shows_special_categories", "first_name", "last_name",
+            "aliases", "sex",
             "gender_identity", "birth_date", "birth_year", "birth_place", "birth_country", "citizenships", "tax_code",
             "phone", "email", "residence_municipality", "domicile_municipality", "no_fixed_abode", "legal_status",
             "education_level", "employment_situation", "target_groups", "languages", "household_notes",
@@ -256,16 +283,28 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_shows_identity(self, person) -> bool:
         return identity_gate(self)(person)
 
+    def get_shows_special_categories(self, person) -> bool:
+        return set(SPECIAL_CATEGORY_FIELDS) <= field_gate(self)(person)
+
     @extend_schema_field(CurrentPermitSerializer(allow_null=True))
     def get_current_permit(self, person):
         permit = next((p for p in person.permits.all() if p.is_current), None)
         return CurrentPermitSerializer(permit).data if permit else None
 
     def to_representation(self, person):
-        data = super().to_representation(person)
-        if not identity_gate(self)(person):
-            for name in IDENTITY_FIELDS:
-                data.pop(name, None)
+        # Only the keys the requester gets are even read: what is left out
+        # costs no query and cannot leak through a later change.
+        shown = field_gate(self)(person)
+        data = {}
+        for field in self._readable_fields:
+            if field.field_name not in shown:
+                continue
+            try:
+                value = field.get_attribute(person)
+            except SkipField:
+                continue
+            empty = value.pk is None if isinstance(value, PKOnlyObject) else value is None
+            data[field.field_name] = None if empty else field.to_representation(value)
         return data
 
     def service_values(self) -> dict:
@@ -349,7 +388,21 @@ def _with_profile(queryset):
 
 def person_list_for(user, *, q="", legal_status="", employment_situation="", target_group=None, access_point=None):
     """The page's list for staff; for partners the persons shared with them,
-    matched on the case number only (they never see identities)."""
+    matched on the case number only (they never see identities). Filters on
+    special-category data keep only the access points where the user may
+    see those data: otherwise the filter itself would tell them."""
+    if legal_status or target_group is not None:
+        # Partners hold the permission nowhere: they get no row.
+        access_points = special_category_access_point_ids(user)
+        if access_point is not None:
+            access_points &= {access_point.pk}
+        return _person_list(user, q=q, legal_status=legal_status, employment_situation=employment_situation,
+                            target_group=target_group, access_point=access_point
+                            ).filter(access_point_id__in=access_points)
+    return _person_list(user, q=q, employment_situation=employment_situation, access_point=access_point)
+
+
+def _person_list(user, *, q="", legal_status="", employment_situation="", target_group=None, access_point=None):
     if cases_access.journey_access_point_ids(user):
         persons = people_selectors.person_list(user, q=q, legal_status=legal_status,
                                                employment_situation=employment_situation, target_group=target_group,
@@ -366,10 +419,8 @@ def person_list_for(user, *, q="", legal_status="", employment_situation="", tar
         persons = persons.filter(target_groups=target_group)
     if q.strip():
         persons = persons.filter(case_number__icontains=q.strip())
-    return _with_profile(persons.select_related("residence_municipality", "domicile_municipality").prefetch_related(
-        "citizenships", "target_groups", "aliases",
-        Prefetch("permits", queryset=ResidencePermit.objects.filter(is_current=True)),
-    )).order_by("-created_at", "-id")
+    # Partners get the id and the case number only (``pua.people.fields.SHARED``).
+    return persons.order_by("-created_at", "-id")
 
 
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyViewSet):
@@ -378,6 +429,9 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
     and update them (PATCH); partners read the persons shared with them."""
 
     model = Person
+    audited = True
+    list_filters = PersonFilterSerializer
+    audit_reason = "the persons served"
     serializer_class = PersonSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []  # the page's filters, below
@@ -460,6 +514,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
         values = serializer.service_values()
         if set(values) & set(IDENTITY_FIELDS) and not request.user.has_perm("people.view_person_identity", person):
             raise exceptions.PermissionDenied(_("Only those who may see the identity of the person may change it."))
+        if (set(values) & set(SPECIAL_CATEGORY_FIELDS)
+                and not request.user.has_perm("people.view_special_categories", person)):
+            raise exceptions.PermissionDenied(_("Only those who may see the target groups, legal status and residence "
+                                                "permit of the person may change them."))
         people_services.person_update(person, by=request.user, request=request, **values)
         return Response(self.get_serializer(self.get_object()).data)
 

@@ -73,7 +73,28 @@ def _is_overdue(action, today) -> bool:
 
 # --- serializers --------------------------------------------------------------------------------
 
+# What a partner operator gets of an action their organisation provides: what
+# their page of the plan shows (service and site, dates, status, outcome, the
+# case number). The plan, the goal and the responsible operator stay with
+# the case team.
+SHARED_ACTION_FIELDS = ("id", "case", "case_number", "service", "service_code", "provider", "provider_name",
+                        "offering", "planned_start", "planned_end", "status", "outcome_note", "is_overdue",
+                        "updated_at")
+
+
+def _access_point_of(action) -> int | None:
+    """The access point of the action's case when already loaded (the list
+    loads it; a plan's own actions need no look-up: only staff read plans)."""
+    plan = action._state.fields_cache.get("plan")
+    case = plan._state.fields_cache.get("case") if plan is not None else None
+    return case.access_point_id if case is not None else None
+
+
 class PlanActionSerializer(serializers.ModelSerializer):
+    """An action of a plan. Partner operators get their shared view only
+    (``SHARED_ACTION_FIELDS``); the other keys are left out."""
+
+    always_present = SHARED_ACTION_FIELDS  # the rest is optional in the schema (partners)
     case = serializers.IntegerField(source="plan.case_id", read_only=True)
     case_number = serializers.CharField(source="plan.case.number", read_only=True)
     service_code = serializers.CharField(source="service.code", read_only=True)
@@ -104,6 +125,18 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, action) -> bool:
         return _is_overdue(action, timezone.localdate())
+
+    def to_representation(self, action):
+        data = super().to_representation(action)
+        user = request_user(self)
+        if user is None:
+            return data
+        staff_at = self.context.get("journey_access_points")
+        if staff_at is None:
+            staff_at = self.context["journey_access_points"] = cases_access.journey_access_point_ids(user)
+        if not staff_at or _access_point_of(action) not in staff_at | {None}:
+            return {name: data[name] for name in SHARED_ACTION_FIELDS}
+        return data
 
     def validate(self, attrs):
         if self.instance is not None and "plan" in attrs and attrs["plan"] != self.instance.plan:
@@ -226,6 +259,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     partners use ``plan-actions``), with goals and actions."""
 
     model = Plan
+    audited = True
+    list_filters = PlanFilterSerializer
+    audit_reason = "persons' plans"
     serializer_class = PlanSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -341,6 +377,9 @@ class PlanGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     """The goals of the plans (staff). DELETE removes a goal without actions."""
 
     model = PlanGoal
+    audited = True
+    list_filters = PlanGoalFilterSerializer
+    audit_reason = "goals of persons' plans"
     serializer_class = PlanGoalSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filter_backends = []
@@ -404,6 +443,9 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     ``status`` action is what providers update."""
 
     model = PlanAction
+    audited = True
+    list_filters = PlanActionFilterSerializer
+    audit_reason = "actions of persons' plans"
     serializer_class = PlanActionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []
@@ -523,6 +565,9 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     a labour expert among the operators."""
 
     model = Intervention
+    audited = True
+    list_filters = InterventionFilterSerializer
+    audit_reason = "the diary of persons' cases"
     serializer_class = InterventionSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []

@@ -178,6 +178,8 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     by an administrator."""
 
     model = Service
+    audited = False
+    audit_reason = "the service catalogue: no person data"
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilter
     search_fields = ["code", "label_it", "label_en"]
@@ -343,6 +345,8 @@ class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     model = Offering
+    audited = False
+    audit_reason = "organisations' offerings: no person data"
     serializer_class = OfferingSerializer
     filterset_class = OfferingFilter
     search_fields = ["organisation__name", "service__code", "service__label_it", "service__label_en"]
@@ -465,6 +469,8 @@ class SiteViewSet(_OrganisationChildViewSet):
     deleted only while no offering refers to it."""
 
     model = Site
+    audited = False
+    audit_reason = "organisations' sites: no person data"
     serializer_class = SiteSerializer
     ordering = ["organisation_id", "name", "id"]
     # Whoever sees the organisation sees its sites (as its offerings).
@@ -516,6 +522,8 @@ class ContactPersonViewSet(_OrganisationChildViewSet):
     coordinators). DELETE removes the person."""
 
     model = ContactPerson
+    audited = False
+    audit_reason = "organisations' contact persons (staff of the network), not persons served"
     serializer_class = ContactPersonSerializer
     ordering = ["organisation_id", "name", "id"]
     view_permission = "network.view_contactperson"
@@ -594,6 +602,8 @@ class OrganisationProfileViewSet(mixins.RetrieveModelMixin, ProfileViewSet):
     in your networks (read-only)."""
 
     model = Organisation
+    audited = False
+    audit_reason = "organisation profiles: no person data"
     serializer_class = OrganisationProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
     view_permission = "network.view_organisation"

@@ -1,4 +1,10 @@
-"""OpenAPI generation: every operation also documents the error body."""
+"""OpenAPI generation: every operation also documents the error body.
+
+A serializer whose keys depend on the audience (``pua.people.fields``: the
+partner's shared view, identity, special categories) names the keys every
+audience gets in ``always_present``; the others are documented as optional
+in responses, so the schema holds for every reader.
+"""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -20,6 +26,15 @@ class ApiAutoSchema(AutoSchema):
                     OpenApiResponse(ErrorSerializer, description=description), code, direction=direction,
                 )
         return responses
+
+    def _map_basic_serializer(self, serializer, direction):
+        result = super()._map_basic_serializer(serializer, direction)
+        always = getattr(serializer, "always_present", None)
+        if always is not None and direction == "response" and "required" in result:
+            result["required"] = [name for name in result["required"] if name in always]
+            if not result["required"]:
+                del result["required"]
+        return result
 
     def _error_responses(self):
         has_filters = getattr(self.view, "filterset_class", None) is not None and self._is_list_view()

@@ -307,6 +307,8 @@ class OfferingSearchViewSet(ApiViewSet):
     with no known place come last."""
 
     model = Offering
+    audited = False
+    audit_reason = "offerings found for a need; the person's profile is a query, nothing of a person is returned"
     serializer_class = OfferingSearchResultSerializer
     filter_backends = []  # the parameters below, not the generic list filters
 
@@ -367,6 +369,8 @@ class OrganisationGeoJSONViewSet(ApiViewSet):
     geometry when neither is known."""
 
     model = Organisation
+    audited = False
+    audit_reason = "organisations on the map: no person data"
     filter_backends = []
     pagination_class = None
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from pua.accounts import services as account_services
 from pua.accounts.authentication import ApiTokenAuthentication
+from pua.core.audit import audit_list, audit_read
 from pua.network import access, selectors
 from pua.network import services as network_services
 from pua.network.middleware import current_access_point
@@ -42,10 +43,34 @@ AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class ApiViewSet(viewsets.GenericViewSet):
+    """The base of every viewset of the API.
+
+    Reads of persons' data are audited here, once for every viewset, so that
+    none can forget: each viewset declares ``audited`` (True when it returns
+    persons or records about them) and ``audit_reason`` (why, in a few
+    words; ``pua/api/tests/test_api_audit.py`` fails on a viewset that does
+    not). On an audited viewset, a successful GET
+
+    - of the list writes one ``audit_list`` entry for the page shown (ids and
+      filters; free-text search terms only as ``True``), a single INSERT
+      whatever the page size;
+    - on one record (its retrieve and every detail action) writes an
+      ``audit_read`` of the record, unless the view already audited it.
+    """
+
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [RulesPermission]
     schema = ApiAutoSchema()
     model = None  # the model whose rules permissions apply
+    audited: bool | None = None  # every viewset says whether its reads are audited...
+    audit_reason = ""  # ...and why
+    # The audit entry of a list records the values of the page's parameters
+    # and of the filters the list declares (``list_filters``, its filter
+    # serializer), except free text; of anything else, and of free-text
+    # search terms, which may identify someone, only that it was sent.
+    list_filters = None
+    free_text_params = frozenset({"q", "search"})
+    page_params = frozenset({"page", "page_size", "ordering"})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -53,6 +78,61 @@ class ApiViewSet(viewsets.GenericViewSet):
         # it here, after authentication, so their audit entries are scoped too.
         if getattr(request._request, "access_point", None) is None and request.user.is_authenticated:
             request._request.access_point = current_access_point(request._request, request.user, remember=False)
+        self._audit_page = None
+        self._audit_object = None
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list":
+            self._audit_page = list(page) if page is not None else list(queryset)
+        return page
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        # Every ``get_object`` of the API ends here once the object may be shown.
+        self._audit_object = obj
+
+    def audit_object(self, obj):
+        """``audit_read`` of ``obj`` for this request, once."""
+        if self.mark_audited(obj):
+            audit_read(actor=self.request.user, obj=obj, request=self.request)
+
+    def mark_audited(self, obj) -> bool:
+        """Note that ``obj`` is audited for this request (a service may have
+        written the entry); False if it already was."""
+        key = (obj._meta.label_lower, obj.pk)
+        done = self.__dict__.setdefault("_audited_objects", set())
+        if key in done:
+            return False
+        done.add(key)
+        return True
+
+    def audit_query(self) -> dict:
+        """The filters and the page of the list, without free-text terms."""
+        known = set(self.page_params)
+        if self.list_filters is not None:
+            known.update(self.list_filters().fields)
+        query = {}
+        for name in self.request.query_params:
+            values = self.request.query_params.getlist(name)
+            if name in self.free_text_params or name not in known:
+                query[name] = any(v.strip() for v in values)
+            else:
+                query[name] = values[0] if len(values) == 1 else values
+        return query
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (self.audited and request.method in ("GET", "HEAD") and 200 <= response.status_code < 300
+                and getattr(request, "user", None) is not None and request.user.is_authenticated):
+            page, obj = getattr(self, "_audit_page", None), getattr(self, "_audit_object", None)
+            if page is not None:
+                if page:  # an empty page shows nobody
+                    audit_list(actor=request.user, model=type(page[0]), ids=[row.pk for row in page],
+                               query=self.audit_query(), request=request)
+            elif obj is not None:
+                self.audit_object(obj)
+        return response
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no database
@@ -67,6 +147,8 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     """Programmes the user works in (all of them for administrators)."""
 
     model = Programme
+    audited = False
+    audit_reason = "the network's programmes: no person data"
     serializer_class = serializers.ProgrammeSerializer
     search_fields = ["code", "name"]
     ordering_fields = ["name", "code", "start_date"]
@@ -80,6 +162,8 @@ class TerritoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     """Territories of the user's access points, with their municipalities' ISTAT codes."""
 
     model = Territory
+    audited = False
+    audit_reason = "territories and municipalities: no person data"
     serializer_class = serializers.TerritorySerializer
     search_fields = ["name"]
     ordering_fields = ["name", "region"]
@@ -93,6 +177,8 @@ class AccessPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     """Access points the user works at; their directors may edit the contact details."""
 
     model = AccessPoint
+    audited = False
+    audit_reason = "access points of the network: no person data"
     serializer_class = serializers.AccessPointSerializer
     search_fields = ["name"]
     ordering_fields = ["name"]
@@ -115,6 +201,8 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     deleted, since the history refers to them."""
 
     model = Organisation
+    audited = False
+    audit_reason = "the network directory: no person data"
     serializer_class = serializers.OrganisationSerializer
     filterset_class = OrganisationFilter
     search_fields = ["name", "=tax_code", "=vat_number"]
@@ -167,6 +255,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     points) and administrators. Users are never deleted, only deactivated."""
 
     model = User
+    audited = False
+    audit_reason = "staff accounts, not persons served"
     required_permission = "accounts.add_user"
     serializer_class = serializers.UserSerializer
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -212,6 +302,8 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     """Memberships at the requester's access points, with a role a director may grant."""
 
     model = Membership
+    audited = False
+    audit_reason = "staff memberships, not persons served"
     required_permission = "network.add_membership"
     serializer_class = serializers.MembershipSerializer
     filterset_class = MembershipFilter
@@ -258,6 +350,8 @@ class MeView(APIView):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
     schema = ApiAutoSchema()
+    audited = False
+    audit_reason = "the signed-in user's own account: no person data"
 
     @extend_schema(responses=serializers.MeSerializer)
     def get(self, request):

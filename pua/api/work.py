@@ -95,6 +95,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     """Tasks and appointments: by default your own open ones, soonest first."""
 
     model = Task
+    audited = True
+    list_filters = TaskFilterSerializer
+    audit_reason = "tasks and appointments about persons"
     serializer_class = TaskSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends = []
@@ -200,6 +203,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     first. Upload with a multipart POST; read the file with ``download``."""
 
     model = CaseDocument
+    audited = True
+    list_filters = DocumentFilterSerializer
+    audit_reason = "persons' documents"
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filter_backends = []
@@ -254,6 +260,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         """Download the file. Every download is recorded in the audit trail."""
         document = self.get_object()
         handle = documents_services.document_open(document=document, by=request.user, request=request)
+        self.mark_audited(document)  # the service wrote the download entry
         if handle is None:
             raise exceptions.NotFound(_("The file of this document is missing."))
         return FileResponse(handle, as_attachment=True, filename=documents_services.download_name(document),

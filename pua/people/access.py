@@ -14,6 +14,16 @@ The screening flag
     the roles that read the screening's outcome at the person's access point:
     the director and the two experts (the shipped screening's read roles).
     One rule for pages and lists, decided per access point, never per row.
+
+Special categories
+    Target groups (disability, addiction, victim of trafficking, former
+    detainee…), legal status and residence permit are special-category and
+    judicial data (GDPR articles 9 and 10). They are for the case team of the
+    person's access point only: the director and the two experts, the same
+    roles that read the screening flag (``people.view_special_categories``).
+    Outreach operators see the rest of the profile; partner operators see the
+    shared view only. The fields each audience gets are listed once, in
+    ``pua.people.fields``.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ from .models import Person
 PERSON_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT, Role.OUTREACH_OPERATOR})
 IDENTITY_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT})
 SCREENING_FLAG_ROLES = frozenset({Role.DIRECTOR, Role.SOCIAL_EXPERT, Role.LABOUR_EXPERT})
+SPECIAL_CATEGORY_ROLES = SCREENING_FLAG_ROLES
 
 
 def _access_point_id(obj) -> int | None:
@@ -65,11 +76,18 @@ def sees_screening_flag(user, obj) -> bool:
     return ap is not None and grants_for(user).has_role_at(SCREENING_FLAG_ROLES, {ap})
 
 
+@rules.predicate
+def sees_special_categories(user, obj) -> bool:
+    ap = _access_point_id(obj)
+    return ap is not None and grants_for(user).has_role_at(SPECIAL_CATEGORY_ROLES, {ap})
+
+
 rules.add_perm("people.view_person", works_with_person)
 rules.add_perm("people.add_person", may_register_person)
 rules.add_perm("people.change_person", works_with_person)
 rules.add_perm("people.view_person_identity", sees_person_identity)
 rules.add_perm("people.view_screening_flag", sees_screening_flag)
+rules.add_perm("people.view_special_categories", sees_special_categories)
 
 
 def person_access_point_ids(user, *, identity: bool = False) -> set[int]:
@@ -79,6 +97,11 @@ def person_access_point_ids(user, *, identity: bool = False) -> set[int]:
 def screening_flag_access_point_ids(user) -> set[int]:
     """Where ``user`` sees the screening flag (``people.view_screening_flag``), for lists."""
     return grants_for(user).access_point_ids(SCREENING_FLAG_ROLES)
+
+
+def special_category_access_point_ids(user) -> set[int]:
+    """Where ``user`` sees special-category data (``people.view_special_categories``), for lists."""
+    return grants_for(user).access_point_ids(SPECIAL_CATEGORY_ROLES)
 
 
 def visible_persons(user) -> QuerySet[Person]:

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .access import person_access_point_ids, visible_persons
+from .access import person_access_point_ids, special_category_access_point_ids, visible_persons
 from .identity import normalise_tax_code
 from .models import Person, PersonLanguage, ResidencePermit
 
@@ -76,7 +76,8 @@ def person_get(user, pk) -> Person:
 
 
 def permits_expiring(user, days: int = 60, *, today: datetime.date | None = None) -> QuerySet[ResidencePermit]:
-    """Current permits of visible persons that expire within ``days`` (alert list)."""
+    """Current permits of visible persons that expire within ``days`` (alert list),
+    where the user may see residence permits (``people.view_special_categories``)."""
     today = today or timezone.localdate()
     return (
         ResidencePermit.objects.filter(
@@ -84,6 +85,7 @@ def permits_expiring(user, days: int = 60, *, today: datetime.date | None = None
             expires_on__gte=today,
             expires_on__lte=today + datetime.timedelta(days=days),
             person__in=visible_persons(user),
+            person__access_point_id__in=special_category_access_point_ids(user),
             person__merged_into__isnull=True,
         )
         .select_related("person", "person__access_point")

@@ -18,8 +18,9 @@ from pua.core.pagination import paginate
 from pua.core.shortcuts import require_perm, show_errors
 
 from . import selectors, services
-from .access import screening_flag_access_point_ids, visible_persons
+from .access import screening_flag_access_point_ids, special_category_access_point_ids, visible_persons
 from .duplicates import find_duplicates
+from .fields import SPECIAL_CATEGORIES, person_fields
 from .forms import PersonFilterForm, PersonForm, country_name
 
 PERMIT_WARNING_DAYS = 60
@@ -54,6 +55,7 @@ def person_list(request):
     require_perm(request.user, "people.add_person")
     form = PersonFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    special_aps = special_category_access_point_ids(request.user)
     persons = selectors.person_list(
         request.user,
         q=filters.get("q", ""),
@@ -61,6 +63,9 @@ def person_list(request):
         employment_situation=filters.get("employment_situation", ""),
         target_group=filters.get("target_group"),
     )
+    if filters.get("legal_status") or filters.get("target_group"):
+        # Filtering on special-category data tells them: only where the user may see them.
+        persons = persons.filter(access_point_id__in=special_aps)
     page = paginate(request, persons)
     identity = _identity_by_access_point(request.user, page.object_list)
     rows = [(person, identity[person.access_point_id]) for person in page.object_list]
@@ -68,6 +73,7 @@ def person_list(request):
     context = {
         "form": form, "page": page, "rows": rows, "shows_names": any(identity.values()),
         "flag_access_point_ids": flag_aps, "shows_flags": bool(flag_aps),
+        "special_access_point_ids": special_aps, "shows_special_categories": bool(special_aps),
         "can_add": bool(request.access_point) and request.user.has_perm("people.add_person", request.access_point),
     }
     template = "people/person_list.html"
@@ -85,8 +91,10 @@ def person_detail(request, pk):
     today = timezone.localdate()
     expiring = bool(current_permit and current_permit.expires_on
                     and current_permit.expires_on <= today + datetime.timedelta(days=PERMIT_WARNING_DAYS))
+    fields = person_fields(request.user, person)
     return render(request, "people/person_detail.html", {
         "person": person,
+        "shows_special_categories": set(SPECIAL_CATEGORIES) <= fields,
         "shows_identity": request.user.has_perm("people.view_person_identity", person),
         "shows_flag": request.user.has_perm("people.view_screening_flag", person),
         "header_panels": _header_panels(request, person),

@@ -40,6 +40,7 @@ MATRIX = [
     ("people.add_person", "access_point", STAFF),
     ("people.change_person", "person", STAFF),
     ("people.view_person_identity", "person", CASE),
+    ("people.view_special_categories", "person", CASE),
     ("cases.add_contact", "access_point", STAFF),
     ("cases.view_contact", "contact", STAFF),
     ("cases.change_contact", "contact", STAFF),
