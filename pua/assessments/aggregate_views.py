@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pua.core.audit import audit_export
+from pua.core.audited import audited
 from pua.core.shortcuts import require_perm
 
 from . import aggregate_selectors as selectors
@@ -35,6 +36,7 @@ def _form_and_table(request):
     return form, filters, (selectors.aggregate_table(user, filters) if filters is not None else None)
 
 
+@audited
 @login_required
 def aggregates(request):
     form, filters, table = _form_and_table(request)
@@ -47,6 +49,7 @@ def aggregates(request):
     })
 
 
+@audited
 @login_required
 def aggregates_csv(request):
     form, filters, table = _form_and_table(request)

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pua.cases.access import visible_cases
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, show_errors
 from pua.people.access import visible_persons
@@ -100,6 +101,7 @@ def _spoken(person) -> set[str]:
 
 # --- starting --------------------------------------------------------------------------
 
+@audited
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_start(request):
@@ -180,6 +182,7 @@ def _live_errors(definition: dict, index: int, answers: dict, language: str) -> 
             if answers.get(name, "") != ""}
 
 
+@audited
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_fill(request, pk, page):
@@ -294,6 +297,7 @@ def _review_context(request, response, errors: dict) -> dict:
     }
 
 
+@audited
 @login_required
 def response_review(request, pk):
     response = _fillable(request, pk)
@@ -306,6 +310,7 @@ def response_review(request, pk):
     return render(request, "assessments/response_review.html", _review_context(request, response, errors))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def response_submit(request, pk):
@@ -326,6 +331,7 @@ def response_submit(request, pk):
 
 # --- reading, amending -----------------------------------------------------------------
 
+@audited
 @login_required
 def response_detail(request, pk):
     user = request.user
@@ -356,6 +362,7 @@ def response_detail(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def response_amend(request, pk):
@@ -377,6 +384,7 @@ def response_amend(request, pk):
     return redirect("assessments:response_detail", pk=response.pk)
 
 
+@audited
 @login_required
 def person_responses(request, person_pk):
     user = request.user

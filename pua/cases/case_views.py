@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import screening_flag_access_point_ids, visible_persons
@@ -76,6 +77,7 @@ def _results_template(request, template: str) -> str:
     return template
 
 
+@audited
 @login_required
 def case_list(request):
     user = request.user
@@ -119,6 +121,7 @@ def _journey_url(person) -> str:
         return reverse("people:person_detail", args=[person.pk])
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_open(request, person_pk):
@@ -141,6 +144,7 @@ def _staff_case(request, pk, perm: str = "cases.view_case_internal"):
     return case
 
 
+@audited
 @login_required
 def case_detail(request, pk):
     user = request.user
@@ -172,6 +176,7 @@ def case_detail(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_transition(request, pk):
@@ -186,6 +191,7 @@ def case_transition(request, pk):
     return redirect("cases:case_detail", pk=case.pk)
 
 
+@audited
 @login_required
 def case_team(request, pk):
     case = _staff_case(request, pk)
@@ -213,6 +219,7 @@ def case_team(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_team_remove(request, pk, member_pk):
@@ -228,6 +235,7 @@ def case_team_remove(request, pk, member_pk):
     return redirect("cases:case_team", pk=case.pk)
 
 
+@audited
 @login_required
 def case_notes(request, pk):
     user = request.user
@@ -250,6 +258,7 @@ def case_notes(request, pk):
     })
 
 
+@audited
 @login_required
 def case_timeline(request, pk):
     user = request.user
@@ -264,6 +273,7 @@ def case_timeline(request, pk):
     })
 
 
+@audited
 @login_required
 def case_close(request, pk):
     case = _staff_case(request, pk, "cases.change_case")
@@ -282,6 +292,7 @@ def case_close(request, pk):
     return render(request, "cases/case_close.html", {"case": case, "form": form})
 
 
+@audited
 @login_required
 def case_reopen(request, pk):
     case = _staff_case(request, pk, "cases.change_case")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -28,6 +29,7 @@ def _person(user, pk, *, active: bool = False):
     return found(qs.filter(pk=pk).first())
 
 
+@audited
 @login_required
 def person_consents(request, pk):
     user = request.user
@@ -44,6 +46,7 @@ def person_consents(request, pk):
     })
 
 
+@audited
 @login_required
 def consent_give(request, pk):
     user = request.user
@@ -64,6 +67,7 @@ def consent_give(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
@@ -85,6 +89,7 @@ def consent_withdraw(request, pk):
     return redirect("cases:person_consents", pk=consent.person_id)
 
 
+@audited
 @login_required
 def privacy_notice_give(request, pk):
     user = request.user
@@ -105,6 +110,7 @@ def privacy_notice_give(request, pk):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_list(request):
     """The notices of the access point the user works at now."""
@@ -117,6 +123,7 @@ def privacy_notice_list(request):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_detail(request, pk):
     notice = found(selectors.privacy_notice_get(request.user, pk))
@@ -127,6 +134,7 @@ def privacy_notice_detail(request, pk):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_create(request):
     access_point = request.access_point
@@ -144,6 +152,7 @@ def privacy_notice_create(request):
     return render(request, "cases/privacy_notice_form.html", {"form": form, "access_point": access_point})
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_edit(request, pk):
     notice = found(selectors.privacy_notice_get(request.user, pk))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -43,6 +44,7 @@ def _visible_person(user, pk):
     return found(visible_persons(user).filter(pk=pk, merged_into__isnull=True).select_related("access_point").first())
 
 
+@audited
 @login_required
 def contact_quick(request):
     """One screen on a phone: channel, time (now), place, alias, needs; the rest folded."""
@@ -73,6 +75,7 @@ def contact_quick(request):
     })
 
 
+@audited
 @login_required
 def contact_list(request):
     require_perm(request.user, "cases.add_contact")  # held by exactly the roles that work with contacts
@@ -97,6 +100,7 @@ def contact_list(request):
     return render(request, template, context)
 
 
+@audited
 @login_required
 def contact_create(request):
     """The full form; with ``?person=<pk>`` the contact is recorded for a known person."""
@@ -125,6 +129,7 @@ def contact_create(request):
     })
 
 
+@audited
 @login_required
 def contact_detail(request, pk):
     contact = found(selectors.contact_get(request.user, pk))
@@ -143,6 +148,7 @@ def contact_detail(request, pk):
     })
 
 
+@audited
 @login_required
 def contact_edit(request, pk):
     contact = found(selectors.contact_get(request.user, pk))
@@ -160,6 +166,7 @@ def contact_edit(request, pk):
                                                        "access_point": contact.access_point})
 
 
+@audited
 @login_required
 def contact_link(request, pk):
     """Link the contact to a person: search an existing one or register a new one

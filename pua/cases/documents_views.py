@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -52,6 +53,7 @@ def _back_url(person, case, referral) -> str:
     return reverse("cases:person_journey", args=[person.pk])
 
 
+@audited
 @login_required
 def document_upload(request):
     person, case, referral = _target(request)
@@ -72,6 +74,7 @@ def document_upload(request):
     })
 
 
+@audited
 @login_required
 def document_list(request, pk):
     person = _visible(visible_persons(request.user).select_related("access_point"), pk)
@@ -85,6 +88,7 @@ def document_list(request, pk):
     })
 
 
+@audited
 @login_required
 def document_download(request, pk):
     """The file as an attachment, never shown inline; every download is audited."""

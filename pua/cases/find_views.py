@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from pua.core.audit import audit_record
+from pua.core.audited import audited
 from pua.core.models import AuditAction
 
 from . import find_selectors as selectors
@@ -20,6 +21,7 @@ from .find_forms import FindForm
 from .menu import search
 
 
+@audited
 @login_required
 def find(request):
     box = search(request)

@@ -20,6 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.shortcuts import found, require_perm
 from pua.people.access import visible_persons
 
@@ -45,6 +46,7 @@ def _partial(feature: str) -> str | None:
     return name
 
 
+@audited
 @login_required
 def person_journey(request, pk):
     user = request.user

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.shortcuts import found, require_perm, show_errors
 from pua.people.access import visible_persons
 from pua.people.forms import country_name
@@ -34,6 +35,7 @@ def _other(request, person):
     return found(selectors.person_for_comparison(selectors.directed_persons(request.user), value))
 
 
+@audited
 @login_required
 def person_merge(request, pk):
     user = request.user

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network.access import grants_for, visible_offerings
@@ -48,6 +49,7 @@ def _identity_by_access_point(user, referrals) -> dict[int, bool]:
     return decided
 
 
+@audited
 @login_required
 def referral_list(request):
     user = request.user
@@ -111,6 +113,7 @@ def _get(request, pk):
     return referral
 
 
+@audited
 @login_required
 def referral_detail(request, pk):
     referral = _get(request, pk)
@@ -133,6 +136,7 @@ def _answer(request, pk, *, perm, write, done, form_class, form_key):
     return _render_detail(request, selectors.referral_get(request.user, pk), **{form_key: form})
 
 
+@audited
 @login_required
 @require_POST
 def referral_accept(request, pk):
@@ -143,6 +147,7 @@ def referral_accept(request, pk):
         done=_("Referral accepted."))
 
 
+@audited
 @login_required
 @require_POST
 def referral_decline(request, pk):
@@ -153,6 +158,7 @@ def referral_decline(request, pk):
         done=_("Referral declined."))
 
 
+@audited
 @login_required
 @require_POST
 def referral_report(request, pk):
@@ -163,6 +169,7 @@ def referral_report(request, pk):
         done=_("Report sent: the referral is completed."))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def referral_withdraw(request, pk):
@@ -215,6 +222,7 @@ def _person_picker(request):
     return render(request, "cases/referral_person_pick.html", {"form": form, "rows": rows, "offering": offering})
 
 
+@audited
 @login_required
 def referral_create_inbound(request):
     user = request.user
@@ -237,6 +245,7 @@ def referral_create_inbound(request):
     })
 
 
+@audited
 @login_required
 def referral_create_outbound(request, case_pk):
     """Choose a service, see the matching offerings of the network, pick one and say why."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_export
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network import agreements_selectors
@@ -34,6 +35,7 @@ from .work_forms import TaskFilterForm, TaskForm, default_due_at
 PERMIT_ALERT_DAYS = 60
 
 
+@audited
 @login_required
 def home(request):
     """The site's home: My work for staff of an access point, the network home for everyone else."""
@@ -42,6 +44,7 @@ def home(request):
     return network_views.home(request)
 
 
+@audited
 @login_required
 def my_work(request):
     user = request.user
@@ -82,6 +85,7 @@ def _staff_work(request):
 
 # --- tasks and appointments -------------------------------------------------------------------
 
+@audited
 @login_required
 def task_list(request):
     require_perm(request.user, "cases.add_task")
@@ -106,6 +110,7 @@ def _case_from_query(request):
     return found(access.visible_cases(request.user).select_related("access_point").filter(pk=case_id).first())
 
 
+@audited
 @login_required
 def task_create(request):
     user = request.user
@@ -138,6 +143,7 @@ def _task(request, pk):
     return task
 
 
+@audited
 @login_required
 def task_detail(request, pk):
     task = _task(request, pk)
@@ -148,6 +154,7 @@ def task_detail(request, pk):
     })
 
 
+@audited
 @login_required
 def task_edit(request, pk):
     task = _task(request, pk)
@@ -183,12 +190,14 @@ def _safe_next(request) -> bool:
     return target.startswith("/") and not target.startswith("//")
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @require_POST
 @login_required
 def task_complete(request, pk):
     return _state_change(request, pk, services.task_complete, _("Marked as done."))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @require_POST
 @login_required
 def task_reopen(request, pk):
@@ -235,6 +244,7 @@ def _calendar(tasks, *, host: str, now: datetime.datetime) -> bytes:
     return calendar.to_ical()
 
 
+@audited
 @login_required
 def my_calendar(request):
     """My appointments and tasks as an .ics file to import into a calendar."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import require_perm, show_errors
 
@@ -48,6 +49,7 @@ def _header_panels(request, person) -> list[dict]:
     return panels
 
 
+@audited
 @login_required
 def person_list(request):
     # "add anywhere" is held by exactly the roles that work with people.
@@ -76,6 +78,7 @@ def person_list(request):
     return render(request, template, context)
 
 
+@audited
 @login_required
 def person_detail(request, pk):
     person = selectors.person_get(request.user, pk)
@@ -106,6 +109,7 @@ def _candidates(user, candidates):
     ]
 
 
+@audited
 @login_required
 def person_create(request):
     user = request.user
