@@ -19,7 +19,8 @@ from typing import Any
 
 from django.db import models
 
-from .audit import audit_list
+from .audit import audit_list, audit_record
+from .models import AuditAction
 
 # The view modules whose views must carry a marker.
 PERSON_DATA_MODULES = (
@@ -116,3 +117,24 @@ def audit_page(request, rows: Iterable, *, model: type[models.Model] | None = No
 
 def _pk(row):
     return row.pk
+
+
+def audit_shown(request, shown: dict[str, Iterable], *, obj: models.Model | None = None,
+                filters: dict | None = None, **extra: Any):
+    """One READ entry for a page showing records of several kinds (My work,
+    the journey page, the search results): ``shown`` maps a model label
+    (``"cases.case"``) to the records or ids shown. With ``obj`` the entry is
+    about that record (the person of the journey page) and names what was
+    shown alongside it. Nothing is written for a page that shows nothing."""
+    ids = {}
+    for label, rows in shown.items():
+        row_ids = [str(getattr(row, "pk", row)) for row in rows]
+        if row_ids:
+            ids[label] = list(dict.fromkeys(row_ids))
+    if obj is None and not ids:
+        return None
+    changes = {"shown": ids}
+    query = loggable_filters(filters, **extra)
+    if query:
+        changes["list"] = query
+    return audit_record(action=AuditAction.READ, actor=request.user, obj=obj, changes=changes, request=request)
