@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pua.core.audit import audit_export
-from pua.core.audited import audited
+from pua.core.audited import audited, not_audited
 from pua.core.shortcuts import require_perm
 
 from . import aggregate_selectors as selectors
@@ -36,7 +36,7 @@ def _form_and_table(request):
     return form, filters, (selectors.aggregate_table(user, filters) if filters is not None else None)
 
 
-@audited
+@not_audited(reason="counts by group, never a record of a person; the CSV download is audited")
 @login_required
 def aggregates(request):
     form, filters, table = _form_and_table(request)

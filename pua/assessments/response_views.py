@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pua.cases.access import visible_cases
 from pua.core.audit import audit_read
-from pua.core.audited import audited, not_audited
+from pua.core.audited import audit_shown, audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, show_errors
 from pua.people.access import visible_persons
@@ -389,8 +389,9 @@ def response_amend(request, pk):
 def person_responses(request, person_pk):
     user = request.user
     person = _person(user, person_pk, active=False)
-    audit_read(actor=user, obj=person, request=request)
     page = paginate(request, selectors.person_responses(user, person))
+    audit_shown(request, {"assessments.response": page.object_list}, obj=person,
+                page=page.number if page.number != 1 else None)
     readable = [r for r in page.object_list
                 if r.status == ResponseStatus.SUBMITTED and user.has_perm("assessments.view_response", r)]
     outcomes = selectors.outcome_labels(readable, translation.get_language())

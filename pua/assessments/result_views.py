@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
-from pua.core.audited import audited
+from pua.core.audited import audit_page, audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 
@@ -88,6 +88,7 @@ def overrides(request):
     page = paginate(request, selectors.overrides_report(
         user, reviewed_from=filters.get("reviewed_from"), reviewed_to=filters.get("reviewed_to"),
         outcome=filters.get("outcome", "")))
+    audit_page(request, page.object_list, filters=filters, page=page)
     labels = dict(outcomes)
     rows = [{"response": r, "outcome": labels.get(r.outcome, r.outcome),
              "confirmed": labels.get(r.confirmed_outcome, r.confirmed_outcome)} for r in page.object_list]

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
-from pua.core.audited import audited, not_audited
+from pua.core.audited import audit_page, audited, not_audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import screening_flag_access_point_ids, visible_persons
 
@@ -82,9 +83,13 @@ def _results_template(request, template: str) -> str:
 def case_list(request):
     user = request.user
     require_perm(user, "cases.list_cases")
+    # Names and case numbers are posted and kept in the session, never in the URL.
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
     if not access.journey_access_point_ids(user):
-        return _shared_case_list(request)
-    form = CaseFilterForm(request.GET or None)
+        return _shared_case_list(request, data)
+    form = CaseFilterForm(data)
     filters = _filters(form)
     cases = selectors.case_list(
         user,
@@ -95,6 +100,7 @@ def case_list(request):
         opened_to=filters.get("opened_to"),
     )
     page = paginate(request, cases)
+    audit_page(request, page.object_list, filters=filters, page=page)
     identity = _identity_by_access_point(user, page.object_list)
     rows = [(case, identity[case.access_point_id]) for case in page.object_list]
     flag_aps = screening_flag_access_point_ids(user)
@@ -105,12 +111,14 @@ def case_list(request):
     })
 
 
-def _shared_case_list(request):
-    form = SharedCaseFilterForm(request.GET or None)
+def _shared_case_list(request, data):
+    form = SharedCaseFilterForm(data)
     filters = _filters(form)
     cases = selectors.shared_case_list(request.user, q=filters.get("q", ""), status=filters.get("status", ""))
+    page = paginate(request, cases)
+    audit_page(request, page.object_list, filters=filters, page=page, shared=True)
     return render(request, _results_template(request, "cases/case_list_shared.html"), {
-        "form": form, "page": paginate(request, cases),
+        "form": form, "page": page,
     })
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
-from pua.core.audited import audited, not_audited
+from pua.core.audited import audit_shown, audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -35,11 +35,12 @@ def person_consents(request, pk):
     user = request.user
     person = _person(user, pk)
     require_perm(user, "cases.view_consent", person)
-    audit_read(actor=user, obj=person, request=request)
+    consents = selectors.consents_for_person(user, person)
+    audit_shown(request, {"cases.consent": consents}, obj=person)
     return render(request, "cases/consent_person.html", {
         "person": person,
         "shows_identity": user.has_perm("people.view_person_identity", person),
-        "consents": selectors.consents_for_person(user, person),
+        "consents": consents,
         "notices_given": selectors.notices_given_to_person(user, person),
         "can_change": person.merged_into_id is None and user.has_perm("cases.change_consent", person),
         "withdraw_form": WithdrawForm(),
@@ -52,6 +53,7 @@ def consent_give(request, pk):
     user = request.user
     person = _person(user, pk, active=True)
     require_perm(user, "cases.change_consent", person)
+    audit_read(actor=user, obj=person, request=request)
     form = ConsentForm(request.POST or None, person=person, user=user)
     if request.method == "POST" and form.is_valid():
         consent = save_form(
@@ -95,6 +97,7 @@ def privacy_notice_give(request, pk):
     user = request.user
     person = _person(user, pk, active=True)
     require_perm(user, "cases.change_consent", person)
+    audit_read(actor=user, obj=person, request=request)
     form = NoticeGiveForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         delivery = save_form(

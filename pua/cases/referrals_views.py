@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
-from pua.core.audited import audited, not_audited
+from pua.core.audited import audit_page, audited, not_audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network.access import grants_for, visible_offerings
 from pua.network.models import Offering
@@ -63,6 +64,7 @@ def referral_list(request):
     )
     page = paginate(request, referrals)
     page.object_list = list(page.object_list)
+    audit_page(request, page.object_list, filters=filters, page=page)
     staff_identity = _identity_by_access_point(user, page.object_list)
     shared = selectors.partner_shared_person_ids(
         user, [r.person_id for r in page.object_list if not access.works_with_journey(user, r)])
@@ -208,7 +210,10 @@ def _person_picker(request):
     user = request.user
     require_perm(user, "cases.add_case")  # held by exactly the roles that record referrals, somewhere
     offering = _offering_param(request)
-    form = PersonPickForm(request.GET if "q" in request.GET else None)
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
+    form = PersonPickForm(data if data and "q" in data else None)
     rows = None
     if form.is_valid():
         persons = people_selectors.person_list(user, q=form.cleaned_data["q"]).filter(
@@ -217,6 +222,7 @@ def _person_picker(request):
             open_cases = access.visible_cases(user).filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
             persons = persons.annotate(open_case_id=Subquery(open_cases.order_by("-opened_at", "-id").values("pk")[:1]))
         persons = list(persons[:PICKER_ROWS])
+        audit_page(request, persons, q=True, picker="referral")
         rows = [(p, user.has_perm("people.view_person_identity", p.access_point), getattr(p, "open_case_id", None))
                 for p in persons]
     return render(request, "cases/referral_person_pick.html", {"form": form, "rows": rows, "offering": offering})

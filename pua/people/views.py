@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pua.core.audit import audit_read
-from pua.core.audited import audited
+from pua.core.audited import audit_page, audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import require_perm, show_errors
 
 from . import selectors, services
@@ -54,7 +55,11 @@ def _header_panels(request, person) -> list[dict]:
 def person_list(request):
     # "add anywhere" is held by exactly the roles that work with people.
     require_perm(request.user, "people.add_person")
-    form = PersonFilterForm(request.GET or None)
+    # Names and tax codes are posted and kept in the session, never in the URL.
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
+    form = PersonFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
     persons = selectors.person_list(
         request.user,
@@ -64,6 +69,7 @@ def person_list(request):
         target_group=filters.get("target_group"),
     )
     page = paginate(request, persons)
+    audit_page(request, page.object_list, filters=filters, page=page)
     identity = _identity_by_access_point(request.user, page.object_list)
     rows = [(person, identity[person.access_point_id]) for person in page.object_list]
     flag_aps = screening_flag_access_point_ids(request.user)
@@ -122,6 +128,7 @@ def person_create(request):
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm_new") != "1":
             candidates = _candidates(user, find_duplicates(form.duplicate_candidate(), visible_persons(user)))
+            audit_page(request, [candidate["person"] for candidate in candidates], duplicate_check=True)
         if not candidates:
             data = dict(form.cleaned_data)
             related = {k: data.pop(k) for k in ("aliases", "citizenships", "target_groups")}
