@@ -15,9 +15,13 @@ from django.utils import timezone
 
 from pua.assessments import services as response_services
 from pua.assessments.tests.test_response_services import fill_all, make_version
-from pua.assessments.tests.test_results import EXPLOITATION, PRESUMED_ANSWERS, scored_response
-from pua.assessments.tests.test_results import screening  # noqa: F401  (the fixture)
-from pua.cases import case_services, documents_services, plan_services
+from pua.assessments.tests.test_results import (
+    EXPLOITATION,
+    PRESUMED_ANSWERS,
+    scored_response,
+    screening,  # noqa: F401  (the fixture)
+)
+from pua.cases import documents_services, plan_services
 from pua.cases.models import (
     CaseStatus,
     ConsentPurpose,
@@ -50,9 +54,10 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def seeded(world, screening):
+def seeded(world, request):
     """One record of each kind at A, around one person with an open case."""
-    director, expert, partner = (world.users[r] for r in ("director", "social_expert", "partner_operator"))
+    director, expert = world.users["director"], world.users["social_expert"]
+    screened = request.getfixturevalue("screening")
     get_user_model().objects.update(preferred_language="en")
     person = PersonFactory(access_point=world.ap_a, first_name="Settimio", last_name="Quaglieri")
     case = CaseFactory(person=person, status=CaseStatus.TAKEN_IN_CHARGE, case_manager=expert)
@@ -84,7 +89,7 @@ def seeded(world, screening):
                                                   decided_at=timezone.now(), decided_by=director),
         "draft": draft, "submitted": submitted,
         # A screening result the reviewer overrode: the director's overrides report lists it.
-        "scored": scored_response(screening, PRESUMED_ANSWERS, confirmed_outcome=EXPLOITATION, override_reason="r",
+        "scored": scored_response(screened, PRESUMED_ANSWERS, confirmed_outcome=EXPLOITATION, override_reason="r",
                                   reviewed_by=expert, reviewed_at=timezone.now()),
     }
 
