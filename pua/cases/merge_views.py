@@ -52,7 +52,7 @@ def person_merge(request, pk):
         search = MergeSearchForm(data)
         q = search.cleaned_data.get("q", "") if search.is_valid() else ""
         candidates = selectors.merge_candidates(user, person, q=q)
-        audit_shown(request, {"people.person": [other for other, _score, _reasons in candidates]}, obj=person, q=q)
+        audit_shown(request, {"people.person": [record for record, _score, _reasons in candidates]}, obj=person, q=q)
         return render(request, "cases/merge_person.html", {
             "person": person, "search": search, "q": q, "back_url": person_page(person),
             "candidates": candidates,
