@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import models
 
-from .audit import audit_list, audit_record
+from .audit import _plain, audit_list, audit_record
 from .models import AuditAction
 
 # The view modules whose views must carry a marker.
@@ -136,5 +136,5 @@ def audit_shown(request, shown: dict[str, Iterable], *, obj: models.Model | None
     changes = {"shown": ids}
     query = loggable_filters(filters, **extra)
     if query:
-        changes["list"] = query
+        changes["list"] = {name: _plain(value) for name, value in sorted(query.items())}
     return audit_record(action=AuditAction.READ, actor=request.user, obj=obj, changes=changes, request=request)
