@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pua.cases.tests.factories import CaseFactory, ContactFactory, PersonFactory
+from pua.core.search_terms import KEEP
 
 PEOPLE = reverse("people:person_list")
 CASES = reverse("cases:case_list")
@@ -134,3 +135,14 @@ def test_the_person_pickers_post_their_search(world, login, page):
     assert response.status_code == 302 and _no_terms(response["Location"], "Quaglieri")
     shown = client.get(response["Location"])
     assert person.case_number in shown.content.decode()
+
+
+def test_the_session_keeps_only_the_latest_searches(world, login):
+    _person(world)
+    client = login(world.users["director"])
+    first = client.post(PEOPLE, {"q": "Quaglieri", **SEARCH})["Location"]
+    for n in range(KEEP):
+        client.post(PEOPLE, {"q": f"Rossi{n}", **SEARCH})
+    # The oldest search is gone: its key finds no terms, and no error.
+    response = client.get(first)
+    assert response.status_code == 200 and response.context["form"]["q"].value() in (None, "")
