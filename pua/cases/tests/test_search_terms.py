@@ -63,7 +63,7 @@ def test_pagination_keeps_the_search_without_showing_it(world, login):
     assert "s=" in page.querystring and _no_terms(page.querystring, "Quaglieri")
     second = client.get(f"{PEOPLE}?{page.querystring}&page=2")
     assert len(second.context["page"].object_list) == 5
-    assert f'href="?{page.querystring}&amp;page=2"' in first.content.decode() or "page=2" in first.content.decode()
+    assert f'href="?{page.querystring}&amp;page=2"' in first.content.decode()  # the "Next" link
 
 
 def test_a_search_term_in_an_old_link_is_moved_out_of_the_address(world, login):
