@@ -35,8 +35,11 @@ _NOT_FILTERS = {"csrfmiddlewaretoken", SUBMIT, PARAM, "page"}
 def stash(request, terms: dict[str, str]) -> str:
     """Keep ``terms`` in the session; the key that finds them again."""
     stored = dict(request.session.get(SESSION_KEY) or {})
-    key = secrets.token_urlsafe(6)
-    stored[key] = {name: value for name, value in terms.items() if value}
+    terms = {name: value for name, value in terms.items() if value}
+    # The same search again (the live search posts at every pause in typing) keeps its key.
+    key = next((k for k, v in stored.items() if v == terms), None) or secrets.token_urlsafe(6)
+    stored.pop(key, None)
+    stored[key] = terms
     # The oldest go first: a session holds the last few searches, not a history.
     request.session[SESSION_KEY] = dict(list(stored.items())[-KEEP:])
     return key

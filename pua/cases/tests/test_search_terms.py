@@ -146,3 +146,10 @@ def test_the_session_keeps_only_the_latest_searches(world, login):
     # The oldest search is gone: its key finds no terms, and no error.
     response = client.get(first)
     assert response.status_code == 200 and response.context["form"]["q"].value() in (None, "")
+
+
+def test_the_same_search_again_keeps_its_key(world, login):
+    client = login(world.users["director"])
+    first = client.post(PEOPLE, {"q": "Quaglieri", **SEARCH})["Location"]
+    client.post(PEOPLE, {"q": "Rossi", **SEARCH})
+    assert client.post(PEOPLE, {"q": "Quaglieri", **SEARCH})["Location"] == first
