@@ -310,7 +310,7 @@ def response_review(request, pk):
     return render(request, "assessments/response_review.html", _review_context(request, response, errors))
 
 
-@not_audited(reason="a POST action that redirects; the service audits the change")
+@audited
 @login_required
 @require_POST
 def response_submit(request, pk):
@@ -321,6 +321,8 @@ def response_submit(request, pk):
     try:
         response = services.response_submit(response=response, by=user)
     except ValidationError as error:
+        # Refused: the answers come back on the review page.
+        audit_read(actor=user, obj=response, request=request)
         context = _review_context(request, response, _error_messages(error))
         return render(request, "assessments/response_review.html", context, status=400)
     messages.success(request, _("Response submitted."))
