@@ -16,6 +16,7 @@ from django.shortcuts import render
 from openpyxl import Workbook
 
 from pua.core.audit import audit_export
+from pua.core.audited import audited, not_audited
 from pua.core.shortcuts import require_perm
 
 from . import aggregate_selectors as selectors
@@ -37,6 +38,7 @@ def _form_and_table(request):
     return form, filters, (selectors.aggregate_table(user, filters) if filters is not None else None)
 
 
+@not_audited(reason="counts by group, never a record of a person; the CSV download is audited")
 @login_required
 def aggregates(request):
     form, filters, table = _form_and_table(request)
@@ -79,11 +81,13 @@ def _write_xlsx(response, lines):
     response.write(buffer.getvalue())
 
 
+@audited
 @login_required
 def aggregates_csv(request):
     return _export(request, "csv", "text/csv; charset=utf-8", _write_csv)
 
 
+@audited
 @login_required
 def aggregates_xlsx(request):
     return _export(request, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _write_xlsx)

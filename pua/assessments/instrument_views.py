@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pua.core.audited import not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form, show_errors
 
@@ -35,6 +36,7 @@ def _upload(form, write):
         return None, None
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def instrument_list(request):
     user = request.user
@@ -54,6 +56,7 @@ def instrument_list(request):
     return render(request, template, context)
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def instrument_detail(request, pk):
     instrument = found(selectors.instrument_get(request.user, pk))
@@ -66,6 +69,7 @@ def instrument_detail(request, pk):
     })
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def instrument_create(request):
     user = request.user
@@ -94,6 +98,7 @@ def _managed(request, pk):
     return instrument
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def instrument_edit(request, pk):
     instrument = _managed(request, pk)
@@ -107,6 +112,7 @@ def instrument_edit(request, pk):
     return render(request, "assessments/instrument_edit.html", {"form": form, "instrument": instrument})
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 @require_POST
 def instrument_set_active(request, pk):
@@ -125,6 +131,7 @@ def instrument_set_active(request, pk):
     return redirect("assessments:instrument_detail", pk=instrument.pk)
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def version_upload(request, pk):
     instrument = found(selectors.instrument_get(request.user, pk))
@@ -143,6 +150,7 @@ def version_upload(request, pk):
     })
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def version_preview(request, pk):
     version = found(selectors.version_get(request.user, pk))
@@ -155,6 +163,7 @@ def version_preview(request, pk):
     })
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 def version_download(request, pk):
     """The original XLSForm of a version, as an attachment."""
@@ -179,6 +188,7 @@ def _change_status(request, pk, change, done_message):
     return redirect("assessments:instrument_detail", pk=version.instrument_id)
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 @require_POST
 def version_publish(request, pk):
@@ -186,6 +196,7 @@ def version_publish(request, pk):
                           _("Version %(number)s is published: from now on it is the one filled in."))
 
 
+@not_audited(reason="assessment instruments; no person data")
 @login_required
 @require_POST
 def version_retire(request, pk):

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pua.core.audited import not_audited
 from pua.core.shortcuts import found, require_perm
 
 from .access import visible_responses
@@ -16,6 +17,7 @@ from .integration import proposal_offerings
 from .integration_services import proposal_apply
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def proposal_apply_view(request, pk):

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from pua.cases.access import visible_cases
 from pua.core.audit import audit_read
+from pua.core.audited import audit_shown, audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, show_errors
 from pua.people.access import visible_persons
@@ -100,6 +101,7 @@ def _spoken(person) -> set[str]:
 
 # --- starting --------------------------------------------------------------------------
 
+@audited
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_start(request):
@@ -180,6 +182,7 @@ def _live_errors(definition: dict, index: int, answers: dict, language: str) -> 
             if answers.get(name, "") != ""}
 
 
+@audited
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_fill(request, pk, page):
@@ -294,6 +297,7 @@ def _review_context(request, response, errors: dict) -> dict:
     }
 
 
+@audited
 @login_required
 def response_review(request, pk):
     response = _fillable(request, pk)
@@ -306,6 +310,7 @@ def response_review(request, pk):
     return render(request, "assessments/response_review.html", _review_context(request, response, errors))
 
 
+@audited
 @login_required
 @require_POST
 def response_submit(request, pk):
@@ -316,6 +321,8 @@ def response_submit(request, pk):
     try:
         response = services.response_submit(response=response, by=user)
     except ValidationError as error:
+        # Refused: the answers come back on the review page.
+        audit_read(actor=user, obj=response, request=request)
         context = _review_context(request, response, _error_messages(error))
         return render(request, "assessments/response_review.html", context, status=400)
     messages.success(request, _("Response submitted."))
@@ -326,6 +333,7 @@ def response_submit(request, pk):
 
 # --- reading, amending -----------------------------------------------------------------
 
+@audited
 @login_required
 def response_detail(request, pk):
     user = request.user
@@ -356,6 +364,7 @@ def response_detail(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def response_amend(request, pk):
@@ -377,12 +386,14 @@ def response_amend(request, pk):
     return redirect("assessments:response_detail", pk=response.pk)
 
 
+@audited
 @login_required
 def person_responses(request, person_pk):
     user = request.user
     person = _person(user, person_pk, active=False)
-    audit_read(actor=user, obj=person, request=request)
     page = paginate(request, selectors.person_responses(user, person))
+    audit_shown(request, {"assessments.response": page.object_list}, obj=person,
+                page=page.number if page.number != 1 else None)
     readable = [r for r in page.object_list
                 if r.status == ResponseStatus.SUBMITTED and user.has_perm("assessments.view_response", r)]
     outcomes = selectors.outcome_labels(readable, translation.get_language())

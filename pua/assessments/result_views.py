@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_page, audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 
@@ -51,6 +52,7 @@ def _render(request, response, form=None, status=200):
     }, status=status)
 
 
+@audited
 @login_required
 def result_detail(request, pk):
     response = found(selectors.result_get(request.user, pk))
@@ -58,6 +60,7 @@ def result_detail(request, pk):
     return _render(request, response)
 
 
+@audited
 @login_required
 @require_POST
 def result_review(request, pk):
@@ -73,6 +76,7 @@ def result_review(request, pk):
     return _render(request, response, form=form)
 
 
+@audited
 @login_required
 def overrides(request):
     user = request.user
@@ -84,6 +88,7 @@ def overrides(request):
     page = paginate(request, selectors.overrides_report(
         user, reviewed_from=filters.get("reviewed_from"), reviewed_to=filters.get("reviewed_to"),
         outcome=filters.get("outcome", "")))
+    audit_page(request, page.object_list, filters=filters, page=page)
     labels = dict(outcomes)
     rows = [{"response": r, "outcome": labels.get(r.outcome, r.outcome),
              "confirmed": labels.get(r.confirmed_outcome, r.confirmed_outcome)} for r in page.object_list]

@@ -162,7 +162,7 @@ def response_start(*, version, person, by, case=None) -> Response:
         instrument_version=version, access_point_id=person.access_point_id, person=person, case=case,
         started_at=timezone.now(), started_by=by,
     )
-    audit_change(action=AuditAction.CREATE, actor=by, obj=response, changes={
+    audit_change(action=AuditAction.CREATE, actor=by, obj=response, access_point_id=response.access_point_id, changes={
         "instrument_version": [None, version.pk], "person": [None, person.pk],
         "case": [None, case.pk if case is not None else None],
     })
@@ -211,7 +211,8 @@ def response_save(*, response: Response, answers: dict, page: int, by) -> Respon
         locked.current_page = page
         locked.save(update_fields=["answers", "current_page", "updated_at"])
     if changed:  # moving between pages is not worth an audit entry; changing answers is
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={"answers": changed, "page": page})
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id,
+                     changes={"answers": changed, "page": page})
     return locked
 
 
@@ -272,7 +273,7 @@ def response_submit(*, response: Response, by) -> Response:
     locked.save()
     AnswerFact.objects.bulk_create(_facts(locked, definition, answers))
     instrument = version.instrument
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id, changes={
         "status": [ResponseStatus.DRAFT, ResponseStatus.SUBMITTED],
         **({"amends": locked.amends_id} if locked.amends_id else {}),
     })
@@ -314,7 +315,8 @@ def response_amend(*, response: Response, by, reason: str) -> Response:
         person=original.person, case=original.case, answers=dict(original.answers or {}),
         started_at=timezone.now(), started_by=by, amends=original, amendment_reason=reason,
     )
-    audit_change(action=AuditAction.CREATE, actor=by, obj=draft, changes={"amends": [None, original.pk]})
+    audit_change(action=AuditAction.CREATE, actor=by, obj=draft, access_point_id=draft.access_point_id,
+                 changes={"amends": [None, original.pk]})
     return draft
 
 
@@ -348,7 +350,7 @@ def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = 
     locked.save(update_fields=["confirmed_outcome", "override_reason", "reviewed_at", "reviewed_by", "updated_at"])
     AnswerFact.objects.filter(response=locked, key="confirmed_outcome").delete()
     AnswerFact.objects.create(response=locked, key="confirmed_outcome", value=confirmed_outcome[:FACT_VALUE_LENGTH])
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id, changes={
         "confirmed_outcome": [before or None, confirmed_outcome], "overridden": overridden})
     if locked.case_id:
         event_record(case=locked.case, kind=CaseEventKind.NOTE, actor=by, obj=locked,

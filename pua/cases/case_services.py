@@ -121,7 +121,8 @@ def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_
         CaseTeamMember.objects.create(case=case, user=case_manager, role=TeamRole.CASE_MANAGER, added_at=now)
     event_record(case=case, kind=CaseEventKind.OPENED, actor=by, message="case_opened",
                  data={"status": status}, occurred_at=now)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=case, changes={"status": [None, status]})
+    audit_change(action=AuditAction.CREATE, actor=by, obj=case, access_point_id=case.access_point_id,
+                 changes={"status": [None, status]})
     person_screening_flag_sync(person=locked)
     return case
 
@@ -134,7 +135,8 @@ def _set_status(case: Case, new: str, *, by, kind: str = CaseEventKind.STATUS_CH
     case.save(update_fields=["status", "status_changed_at"])
     event_record(case=case, kind=kind, actor=by, message="status_changed",
                  data={"from": old, "to": new, **(data or {})}, occurred_at=case.status_changed_at)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=case, changes={"status": [old, new]})
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=case, access_point_id=case.access_point_id,
+                 changes={"status": [old, new]})
 
 
 def _locked(case: Case) -> Case:

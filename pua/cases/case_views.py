@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_page, audited, not_audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import screening_flag_access_point_ids, visible_persons
 
@@ -76,13 +78,18 @@ def _results_template(request, template: str) -> str:
     return template
 
 
+@audited
 @login_required
 def case_list(request):
     user = request.user
     require_perm(user, "cases.list_cases")
+    # Names and case numbers are posted and kept in the session, never in the URL.
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
     if not access.journey_access_point_ids(user):
-        return _shared_case_list(request)
-    form = CaseFilterForm(request.GET or None)
+        return _shared_case_list(request, data)
+    form = CaseFilterForm(data)
     filters = _filters(form)
     cases = selectors.case_list(
         user,
@@ -93,6 +100,7 @@ def case_list(request):
         opened_to=filters.get("opened_to"),
     )
     page = paginate(request, cases)
+    audit_page(request, page.object_list, filters=filters, page=page)
     identity = _identity_by_access_point(user, page.object_list)
     rows = [(case, identity[case.access_point_id]) for case in page.object_list]
     flag_aps = screening_flag_access_point_ids(user)
@@ -103,12 +111,14 @@ def case_list(request):
     })
 
 
-def _shared_case_list(request):
-    form = SharedCaseFilterForm(request.GET or None)
+def _shared_case_list(request, data):
+    form = SharedCaseFilterForm(data)
     filters = _filters(form)
     cases = selectors.shared_case_list(request.user, q=filters.get("q", ""), status=filters.get("status", ""))
+    page = paginate(request, cases)
+    audit_page(request, page.object_list, filters=filters, page=page, shared=True)
     return render(request, _results_template(request, "cases/case_list_shared.html"), {
-        "form": form, "page": paginate(request, cases),
+        "form": form, "page": page,
     })
 
 
@@ -119,6 +129,7 @@ def _journey_url(person) -> str:
         return reverse("people:person_detail", args=[person.pk])
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_open(request, person_pk):
@@ -141,6 +152,7 @@ def _staff_case(request, pk, perm: str = "cases.view_case_internal"):
     return case
 
 
+@audited
 @login_required
 def case_detail(request, pk):
     user = request.user
@@ -172,6 +184,7 @@ def case_detail(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_transition(request, pk):
@@ -186,6 +199,7 @@ def case_transition(request, pk):
     return redirect("cases:case_detail", pk=case.pk)
 
 
+@audited
 @login_required
 def case_team(request, pk):
     case = _staff_case(request, pk)
@@ -213,6 +227,7 @@ def case_team(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def case_team_remove(request, pk, member_pk):
@@ -228,6 +243,7 @@ def case_team_remove(request, pk, member_pk):
     return redirect("cases:case_team", pk=case.pk)
 
 
+@audited
 @login_required
 def case_notes(request, pk):
     user = request.user
@@ -250,6 +266,7 @@ def case_notes(request, pk):
     })
 
 
+@audited
 @login_required
 def case_timeline(request, pk):
     user = request.user
@@ -264,6 +281,7 @@ def case_timeline(request, pk):
     })
 
 
+@audited
 @login_required
 def case_close(request, pk):
     case = _staff_case(request, pk, "cases.change_case")
@@ -282,6 +300,7 @@ def case_close(request, pk):
     return render(request, "cases/case_close.html", {"case": case, "form": form})
 
 
+@audited
 @login_required
 def case_reopen(request, pk):
     case = _staff_case(request, pk, "cases.change_case")

@@ -94,7 +94,8 @@ def consent_give(*, person, purpose, organisation=None, notice=None, given_at=No
                                                             "given_at", "recorded_by"]).items() if v is not None}
     if consent.notes:
         changes["notes"] = [None, "[set]"]
-    audit_change(action=AuditAction.CREATE, actor=by, obj=consent, changes=changes, request=request)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=consent, access_point_id=consent.person.access_point_id,
+                 changes=changes, request=request)
     _on_case(person.pk, by=by, obj=consent, at=given_at, message="consent_given",
              data={"consent_id": consent.pk, "purpose": purpose, "organisation_id": consent.organisation_id,
                    "action": "given"})
@@ -116,7 +117,8 @@ def consent_withdraw(*, consent: Consent, by, at=None, request=None) -> Consent:
                               code="before_given")
     consent.withdrawn_at, consent.withdrawn_by = at, by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=consent, request=request,
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=consent, access_point_id=consent.person.access_point_id,
+                 request=request,
                  changes={"withdrawn_at": [None, at.isoformat()], "withdrawn_by": [None, by.pk]})
     _on_case(consent.person_id, by=by, obj=consent, at=at, message="consent_withdrawn",
              data={"consent_id": consent.pk, "purpose": consent.purpose, "organisation_id": consent.organisation_id,
@@ -153,7 +155,8 @@ def privacy_notice_create(*, by, access_point, version, language, title, valid_f
     notice.save()
     changes = {k: [None, v] for k, v in snapshot(notice, [*NOTICE_FIELDS, "access_point"]).items()
                if v not in (None, "")}
-    audit_change(action=AuditAction.CREATE, actor=by, obj=notice, changes=changes, request=request)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=notice, access_point_id=notice.access_point_id,
+                 changes=changes, request=request)
     return notice
 
 
@@ -177,7 +180,8 @@ def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, **values) 
     notice.save()
     changes = diff(before, snapshot(notice, NOTICE_FIELDS))
     if changes:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=notice, changes=changes, request=request)
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=notice, access_point_id=notice.access_point_id,
+                     changes=changes, request=request)
     return notice
 
 
@@ -198,7 +202,8 @@ def privacy_notice_give(*, person, notice: PrivacyNotice, given_on, by, request=
     if errors:
         raise ValidationError(errors)
     delivery = PrivacyNoticeDelivery.objects.create(person=person, notice=notice, given_on=given_on, given_by=by)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=delivery, request=request,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=delivery, access_point_id=delivery.person.access_point_id,
+                 request=request,
                  changes={"person": [None, person.pk], "notice": [None, notice.pk],
                           "given_on": [None, given_on.isoformat()]})
     _on_case(person.pk, by=by, obj=delivery, message="privacy_notice_given",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_shown, audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -28,27 +29,31 @@ def _person(user, pk, *, active: bool = False):
     return found(qs.filter(pk=pk).first())
 
 
+@audited
 @login_required
 def person_consents(request, pk):
     user = request.user
     person = _person(user, pk)
     require_perm(user, "cases.view_consent", person)
-    audit_read(actor=user, obj=person, request=request)
+    consents = selectors.consents_for_person(user, person)
+    audit_shown(request, {"cases.consent": consents}, obj=person)
     return render(request, "cases/consent_person.html", {
         "person": person,
         "shows_identity": user.has_perm("people.view_person_identity", person),
-        "consents": selectors.consents_for_person(user, person),
+        "consents": consents,
         "notices_given": selectors.notices_given_to_person(user, person),
         "can_change": person.merged_into_id is None and user.has_perm("cases.change_consent", person),
         "withdraw_form": WithdrawForm(),
     })
 
 
+@audited
 @login_required
 def consent_give(request, pk):
     user = request.user
     person = _person(user, pk, active=True)
     require_perm(user, "cases.change_consent", person)
+    audit_read(actor=user, obj=person, request=request)
     form = ConsentForm(request.POST or None, person=person, user=user)
     if request.method == "POST" and form.is_valid():
         consent = save_form(
@@ -64,6 +69,7 @@ def consent_give(request, pk):
     })
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
@@ -85,11 +91,13 @@ def consent_withdraw(request, pk):
     return redirect("cases:person_consents", pk=consent.person_id)
 
 
+@audited
 @login_required
 def privacy_notice_give(request, pk):
     user = request.user
     person = _person(user, pk, active=True)
     require_perm(user, "cases.change_consent", person)
+    audit_read(actor=user, obj=person, request=request)
     form = NoticeGiveForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         delivery = save_form(
@@ -105,6 +113,7 @@ def privacy_notice_give(request, pk):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_list(request):
     """The notices of the access point the user works at now."""
@@ -117,6 +126,7 @@ def privacy_notice_list(request):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_detail(request, pk):
     notice = found(selectors.privacy_notice_get(request.user, pk))
@@ -127,6 +137,7 @@ def privacy_notice_detail(request, pk):
     })
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_create(request):
     access_point = request.access_point
@@ -144,6 +155,7 @@ def privacy_notice_create(request):
     return render(request, "cases/privacy_notice_form.html", {"form": form, "access_point": access_point})
 
 
+@not_audited(reason="privacy notice texts; no person data")
 @login_required
 def privacy_notice_edit(request, pk):
     notice = found(selectors.privacy_notice_get(request.user, pk))

@@ -120,7 +120,8 @@ def contact_create(*, by, access_point, person=None, materials_languages=(), req
     languages = list(materials_languages or [])
     contact.materials_languages.set(languages)
     changes = {k: v for k, v in diff({}, _audited(contact, languages)).items() if v[1] not in (None, "", [], False)}
-    audit_change(action=AuditAction.CREATE, actor=by, obj=contact, changes=_redacted(changes), request=request)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=contact, access_point_id=contact.access_point_id,
+                 changes=_redacted(changes), request=request)
     if contact.person_id:
         _record_on_case(contact, by=by, linked=False)
     return contact
@@ -146,7 +147,8 @@ def contact_update(*, contact: Contact, by, materials_languages=None, request=No
         contact.materials_languages.set(languages)
     changes = diff(before, _audited(contact, languages))
     if changes:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, changes=_redacted(changes), request=request)
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, access_point_id=contact.access_point_id,
+                     changes=_redacted(changes), request=request)
     return contact
 
 
@@ -161,7 +163,8 @@ def contact_link(*, contact: Contact, person, by, request=None) -> Contact:
     old = contact.person_id
     contact.person = person
     contact.save(update_fields=["person"])
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, changes={"person": [old, person.pk]},
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, access_point_id=contact.access_point_id,
+                 changes={"person": [old, person.pk]},
                  request=request)
     _record_on_case(contact, by=by, linked=True)
     return contact

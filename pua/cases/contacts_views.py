@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_page, audit_shown, audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
 from pua.people.duplicates import find_duplicates
@@ -43,6 +45,7 @@ def _visible_person(user, pk):
     return found(visible_persons(user).filter(pk=pk, merged_into__isnull=True).select_related("access_point").first())
 
 
+@audited
 @login_required
 def contact_quick(request):
     """One screen on a phone: channel, time (now), place, alias, needs; the rest folded."""
@@ -68,11 +71,14 @@ def contact_quick(request):
             return redirect(f"{reverse('cases:contact_quick')}?{urlencode({k: v for k, v in params.items() if v})}")
     last = request.GET.get("last", "")
     last_contact = selectors.contact_get(user, last) if last.isdigit() else None
+    if last_contact is not None:
+        audit_read(actor=user, obj=last_contact, request=request)
     return render(request, "cases/contact_quick.html", {
         "form": form, "access_point": access_point, "last_contact": last_contact,
     })
 
 
+@audited
 @login_required
 def contact_list(request):
     require_perm(request.user, "cases.add_contact")  # held by exactly the roles that work with contacts
@@ -86,9 +92,11 @@ def contact_list(request):
         anonymous_only=filters.get("anonymous", False),
         operator=filters.get("operator"),
     )
+    page = paginate(request, contacts)
+    audit_page(request, page.object_list, filters=filters, page=page)
     context = {
         "form": form,
-        "page": paginate(request, contacts),
+        "page": page,
         "can_add": _may_add_at(request.user, request.access_point),
     }
     template = "cases/contact_list.html"
@@ -97,6 +105,7 @@ def contact_list(request):
     return render(request, template, context)
 
 
+@audited
 @login_required
 def contact_create(request):
     """The full form; with ``?person=<pk>`` the contact is recorded for a known person."""
@@ -109,6 +118,8 @@ def contact_create(request):
         access_point = request.access_point
     if not _may_add_at(user, access_point):
         raise PermissionDenied
+    if person is not None:
+        audit_read(actor=user, obj=person, request=request)
     form = ContactForm(request.POST or None, access_point=access_point, user=user)
     if request.method == "POST" and form.is_valid():
         contact = save_form(
@@ -125,6 +136,7 @@ def contact_create(request):
     })
 
 
+@audited
 @login_required
 def contact_detail(request, pk):
     contact = found(selectors.contact_get(request.user, pk))
@@ -143,10 +155,12 @@ def contact_detail(request, pk):
     })
 
 
+@audited
 @login_required
 def contact_edit(request, pk):
     contact = found(selectors.contact_get(request.user, pk))
     require_perm(request.user, "cases.change_contact", contact)
+    audit_read(actor=request.user, obj=contact, request=request)
     form = ContactForm(request.POST or None, access_point=contact.access_point, user=request.user, contact=contact)
     if request.method == "POST" and form.is_valid():
         saved = save_form(
@@ -160,6 +174,7 @@ def contact_edit(request, pk):
                                                        "access_point": contact.access_point})
 
 
+@audited
 @login_required
 def contact_link(request, pk):
     """Link the contact to a person: search an existing one or register a new one
@@ -168,8 +183,11 @@ def contact_link(request, pk):
     contact = found(selectors.contact_get(user, pk))
     require_perm(user, "cases.change_contact", contact)
     can_register = user.has_perm("people.add_person", contact.access_point)
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    search = PersonSearchForm(request.GET or None)
+    search = PersonSearchForm(data)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     person_form = PersonForm(request.POST if action == "register" else None, initial=person_initial(contact))
     link_error, duplicates = "", []
@@ -200,11 +218,13 @@ def contact_link(request, pk):
                 if person:
                     return redirect("cases:person_journey", pk=person.pk)
 
+    candidates = selectors.link_candidates(user, contact, q)
+    audit_shown(request, {"people.person": candidates}, obj=contact, q=q)
     return render(request, "cases/contact_link.html", {
         "contact": contact,
         "search": search,
         "q": q,
-        "candidates": selectors.link_candidates(user, contact, q),
+        "candidates": candidates,
         "duplicates": duplicates,
         "shows_identity": user.has_perm("people.view_person_identity", contact.access_point),
         "person_form": person_form,

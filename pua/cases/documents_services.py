@@ -65,7 +65,8 @@ def document_upload(*, person, file, kind, title, by, case=None, referral=None) 
         person=person, case=case, referral=referral, kind=kind, title=title[:200], file=file,
         content_type=doc_type.content_type, size=file.size, uploaded_by=by,
     )
-    audit_change(action=AuditAction.CREATE, actor=by, obj=document, changes={
+    audit_change(action=AuditAction.CREATE, actor=by, obj=document, access_point_id=document.person.access_point_id,
+                 changes={
         "person": [None, person.pk], "case": [None, case.pk if case else None],
         "referral": [None, referral.pk if referral else None], "kind": [None, kind],
         "content_type": [None, document.content_type], "size": [None, document.size],
@@ -92,5 +93,6 @@ def document_open(*, document: CaseDocument, by, request=None):
         handle = document.file.storage.open(document.file.name, "rb")
     except FileNotFoundError:
         return None
-    audit_record(action=AuditAction.READ, actor=by, obj=document, changes={"download": True}, request=request)
+    audit_record(action=AuditAction.READ, actor=by, obj=document, access_point_id=document.person.access_point_id,
+                 changes={"download": True}, request=request)
     return handle

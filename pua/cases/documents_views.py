@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_shown, audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import visible_persons
@@ -52,10 +53,12 @@ def _back_url(person, case, referral) -> str:
     return reverse("cases:person_journey", args=[person.pk])
 
 
+@audited
 @login_required
 def document_upload(request):
     person, case, referral = _target(request)
     require_perm(request.user, "cases.add_document", person)
+    audit_read(actor=request.user, obj=person, request=request)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         document = save_form(
@@ -72,19 +75,23 @@ def document_upload(request):
     })
 
 
+@audited
 @login_required
 def document_list(request, pk):
     person = _visible(visible_persons(request.user).select_related("access_point"), pk)
     require_perm(request.user, "cases.view_document", person)
-    audit_read(actor=request.user, obj=person, request=request)
+    page = paginate(request, selectors.person_documents(request.user, person))
+    audit_shown(request, {"cases.casedocument": page.object_list}, obj=person,
+                page=page.number if page.number != 1 else None)
     return render(request, "cases/document_list.html", {
         "person": person,
-        "page": paginate(request, selectors.person_documents(request.user, person)),
+        "page": page,
         "shows_identity": request.user.has_perm("people.view_person_identity", person),
         "can_add": not person.merged_into_id and request.user.has_perm("cases.add_document", person),
     })
 
 
+@audited
 @login_required
 def document_download(request, pk):
     """The file as an attachment, never shown inline; every download is audited."""

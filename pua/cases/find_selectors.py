@@ -54,6 +54,8 @@ class Found:
     shared: bool = False
     # The query that finds the same rows in the kind's list page.
     list_q: str = ""
+    # That list page, with the query kept in the session (set by the view).
+    list_url: str = ""
 
     @property
     def has_more(self) -> bool:

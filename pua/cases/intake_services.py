@@ -66,7 +66,7 @@ def criterion_create(*, access_point, by, kind, label, description="", is_mandat
     last = EligibilityCriterion.objects.filter(access_point=access_point).aggregate(last=Max("sort_order"))["last"]
     criterion.sort_order = (last or 0) + SORT_STEP
     criterion.save()
-    audit_change(action=AuditAction.CREATE, actor=by, obj=criterion,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=criterion, access_point_id=criterion.access_point_id,
                  changes=diff({}, snapshot(criterion, CRITERION_FIELDS + ["access_point", "sort_order"])))
     return criterion
 
@@ -83,7 +83,8 @@ def criterion_update(*, criterion, by, **values) -> EligibilityCriterion:
     criterion.save(update_fields=CRITERION_FIELDS)
     changes = diff(before, snapshot(criterion, CRITERION_FIELDS))
     if changes:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, changes=changes)
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, access_point_id=criterion.access_point_id,
+                     changes=changes)
     return criterion
 
 
@@ -94,7 +95,8 @@ def criterion_set_active(*, criterion, by, active: bool) -> EligibilityCriterion
     if criterion.is_active != active:
         criterion.is_active = active
         criterion.save(update_fields=["is_active"])
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, changes={"is_active": [not active, active]})
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, access_point_id=criterion.access_point_id,
+                     changes={"is_active": [not active, active]})
     return criterion
 
 
@@ -121,7 +123,7 @@ def criterion_move(*, criterion, by, direction: str) -> EligibilityCriterion:
     new_position = [c.pk for c in siblings].index(criterion.pk) + 1
     criterion.sort_order = new_position * SORT_STEP
     if new_position != index + 1:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion,
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, access_point_id=criterion.access_point_id,
                      changes={"position": [index + 1, new_position]})
     return criterion
 
@@ -207,7 +209,7 @@ def intake_decide(*, case, outcome, rationale, checks: dict, by, referred_to=Non
     ])
     facts = {"outcome": outcome, "criteria": len(criteria), "not_met": len(not_met),
              "referred_to": decision.referred_to_id}
-    audit_change(action=AuditAction.CREATE, actor=by, obj=decision,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=decision, access_point_id=case.access_point_id,
                  changes={**{k: [None, v] for k, v in facts.items()}, "case": [None, case.pk]})
     case_services.event_record(case=case, kind=CaseEventKind.INTAKE_DECISION, actor=by,
                                message="intake_eligible" if eligible else "intake_not_eligible",

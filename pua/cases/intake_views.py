@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.shortcuts import found, require_perm, save_form
 
 from . import intake_selectors as selectors
@@ -36,6 +37,7 @@ def _managed_access_point(request):
     return access_point
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 def eligibility_list(request):
     access_point = _managed_access_point(request)
@@ -47,6 +49,7 @@ def eligibility_list(request):
     })
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 def eligibility_create(request):
     access_point = _managed_access_point(request)
@@ -68,6 +71,7 @@ def _criterion(request, pk):
     return criterion
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 def eligibility_edit(request, pk):
     criterion = _criterion(request, pk)
@@ -83,6 +87,7 @@ def eligibility_edit(request, pk):
     })
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 @require_POST
 def eligibility_deactivate(request, pk):
@@ -92,6 +97,7 @@ def eligibility_deactivate(request, pk):
     return redirect("cases:eligibility_list")
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 @require_POST
 def eligibility_activate(request, pk):
@@ -101,6 +107,7 @@ def eligibility_activate(request, pk):
     return redirect("cases:eligibility_list")
 
 
+@not_audited(reason="settings of the access point; no person data")
 @login_required
 @require_POST
 def eligibility_move(request, pk):
@@ -113,6 +120,7 @@ def eligibility_move(request, pk):
     return redirect(f"{reverse('cases:eligibility_list')}#criterion-{criterion.pk}")
 
 
+@audited
 @login_required
 def intake_decide(request, case_pk):
     user = request.user
@@ -137,6 +145,7 @@ def intake_decide(request, case_pk):
     })
 
 
+@audited
 @login_required
 def intake_detail(request, pk):
     decision = found(selectors.decision_get(request.user, pk))

@@ -113,7 +113,7 @@ def intervention_record(*, case, occurred_on: datetime.date, kind: str, operator
               "operators": len(operators), "plan_action": intervention.plan_action_id,
               "service": intervention.service_id})
     values = _audit_values(intervention, [u.pk for u in operators])
-    audit_change(action=AuditAction.CREATE, actor=by, obj=intervention,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=intervention, access_point_id=intervention.case.access_point_id,
                  changes={k: [None, v] for k, v in values.items() if v not in (None, False, [])})
     return intervention
 
@@ -145,5 +145,6 @@ def intervention_update(*, intervention: Intervention, by, occurred_on: datetime
         case=case, kind=CaseEventKind.INTERVENTION, actor=by, obj=intervention, restricted=notes_restricted,
         message="intervention_corrected",
         data={"intervention": intervention.pk, "kind": kind, "joint": joint, "fields": sorted(changes)})
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=intervention, changes=changes)
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=intervention, access_point_id=intervention.case.access_point_id,
+                 changes=changes)
     return intervention

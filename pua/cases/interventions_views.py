@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import require_perm, save_form
 
@@ -32,6 +33,7 @@ def _page(request, case, **extra) -> dict:
     }
 
 
+@audited
 @login_required
 def intervention_list(request, case_pk):
     user = request.user
@@ -55,6 +57,7 @@ def _form_data(data: dict) -> dict:
     return {**data, "operators": list(data["operators"])}
 
 
+@audited
 @login_required
 def intervention_add(request, case_pk):
     user = request.user
@@ -74,6 +77,7 @@ def intervention_add(request, case_pk):
     return render(request, "cases/intervention_form.html", _page(request, case, form=form))
 
 
+@audited
 @login_required
 def intervention_edit(request, case_pk, pk):
     user = request.user

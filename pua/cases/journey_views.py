@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from pua.core.audit import audit_read
+from pua.core.audited import audit_shown, audited
 from pua.core.shortcuts import found, require_perm
 from pua.people.access import visible_persons
 
@@ -45,12 +45,12 @@ def _partial(feature: str) -> str | None:
     return name
 
 
+@audited
 @login_required
 def person_journey(request, pk):
     user = request.user
     person = found(visible_persons(user).select_related("access_point", "merged_into").filter(pk=pk).first())
     require_perm(user, "people.view_person", person)
-    audit_read(actor=user, obj=person, request=request)
     active = person.merged_into_id is None
     sections = []
     for feature, selector in SECTIONS:
@@ -58,6 +58,9 @@ def person_journey(request, pk):
         if template is not None:
             sections.append({"feature": feature, "template": template, "items": selector(user, person)})
     items = {section["feature"]: section["items"] for section in sections}
+    # One entry: the person, and the records of each section shown with them.
+    audit_shown(request, {section["items"][0]._meta.label_lower: section["items"]
+                          for section in sections if section["items"]}, obj=person)
     cases = items.get("cases")
     open_case = _open_case_panel(
         cases.open_case if cases is not None else case_selectors.open_case_for_person(user, person))

@@ -173,10 +173,12 @@ def person_merge(*, keep: Person, merge: Person, by, request=None) -> Person:
     merge.merged_into, merge.merged_at = keep, now
     merge.save(update_fields=["merged_into", "merged_at", "updated_at"])
 
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=keep, request=request, changes={
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=keep, access_point_id=keep.access_point_id,
+                 request=request, changes={
         "merged_from": [None, merge.pk], "filled_fields": [None, sorted(filled)], "moved": [None, moved],
     })
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=merge, request=request, changes={
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=merge, access_point_id=merge.access_point_id,
+                 request=request, changes={
         "merged_into": [None, keep.pk], "merged_at": [None, now.isoformat()],
         **({"tax_code": ["[set]", None]} if tax_code_moved else {}),
     })

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_shown, audited
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, show_errors
 from pua.people.access import visible_persons
 from pua.people.forms import country_name
@@ -34,6 +36,7 @@ def _other(request, person):
     return found(selectors.person_for_comparison(selectors.directed_persons(request.user), value))
 
 
+@audited
 @login_required
 def person_merge(request, pk):
     user = request.user
@@ -43,12 +46,16 @@ def person_merge(request, pk):
         return render(request, "cases/merge_person.html", {"person": person, "back_url": person_page(person)})
     other = _other(request, person)
     if other is None:
-        search = MergeSearchForm(request.GET or None)
+        data, moved = search_data(request, ("q",))
+        if moved:
+            return moved
+        search = MergeSearchForm(data)
         q = search.cleaned_data.get("q", "") if search.is_valid() else ""
-        audit_read(actor=user, obj=person, request=request)
+        candidates = selectors.merge_candidates(user, person, q=q)
+        audit_shown(request, {"people.person": [record for record, _score, _reasons in candidates]}, obj=person, q=q)
         return render(request, "cases/merge_person.html", {
             "person": person, "search": search, "q": q, "back_url": person_page(person),
-            "candidates": selectors.merge_candidates(user, person, q=q),
+            "candidates": candidates,
         })
 
     form = MergeForm(request.POST or None, person=person, other=other, initial={"keep": person.pk})

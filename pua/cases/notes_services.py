@@ -33,5 +33,6 @@ def note_add(*, case: Case, text: str, restricted: bool, by) -> CaseNote:
     event_record(case=case, kind=CaseEventKind.NOTE, actor=by,
                  message="restricted_note_added" if restricted else "note_added",
                  obj=note, restricted=bool(restricted), occurred_at=note.created_at)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=note, changes={"restricted": [None, bool(restricted)]})
+    audit_change(action=AuditAction.CREATE, actor=by, obj=note, access_point_id=case.access_point_id,
+                 changes={"restricted": [None, bool(restricted)]})
     return note

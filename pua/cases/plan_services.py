@@ -156,7 +156,7 @@ def plan_create(*, case, by, review_every_days: int = 30) -> Plan:
                                snapshot={**plan_snapshot(plan), "change_kind": CHANGE_DRAFTED})
     case_services.event_record(case=case, kind=CaseEventKind.PLAN, actor=by, message="plan_drafted",
                                data={"plan": plan.pk, "version": 1}, obj=plan)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=plan,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=plan, access_point_id=plan.case.access_point_id,
                  changes={"version": [None, 1], "review_every_days": [None, review_every_days]})
     return plan
 
@@ -185,7 +185,7 @@ def plan_set_review_cadence(*, plan: Plan, review_every_days: int, by) -> Plan:
     plan.save(update_fields=["review_every_days", "next_review_due", "updated_at"])
     _new_version(plan, by=by, change_kind=CHANGE_CADENCE, message="plan_cadence_changed",
                  data={"review_every_days": [old_days, review_every_days]})
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=plan, changes={
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=plan, access_point_id=plan.case.access_point_id, changes={
         "review_every_days": [old_days, review_every_days],
         "next_review_due": [_iso(old_due), _iso(plan.next_review_due)], "version": [plan.version - 1, plan.version]})
     return plan
@@ -238,7 +238,7 @@ def plan_agree(*, plan: Plan, agreed_on: datetime.date, by, language=None, signe
     after = {"status": plan.status, "agreed_on": _iso(plan.agreed_on), "agreed_language": plan.agreed_language_id,
              "signed_document": plan.signed_document_id, "next_review_due": _iso(plan.next_review_due)}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=plan,
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=plan, access_point_id=plan.case.access_point_id,
                  changes={**changes, "version": [plan.version - 1, plan.version]})
     return plan
 
@@ -265,7 +265,7 @@ def goal_add(*, plan: Plan, area: str, description: str, by) -> PlanGoal:
                                    sort_order=(last or 0) + 1)
     _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_added",
                  data={"goal": goal.pk, "area": area}, obj=goal)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=goal,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=goal, access_point_id=goal.plan.case.access_point_id,
                  changes={"plan": [None, plan.pk], "area": [None, area], "description": [None, "[set]"]})
     return goal
 
@@ -287,7 +287,8 @@ def goal_update(*, goal: PlanGoal, area: str, description: str, by) -> PlanGoal:
     goal.save(update_fields=["area", "description"])
     _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_changed",
                  data={"goal": goal.pk, "fields": sorted(changes), "area": area}, obj=goal)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=goal, changes=changes)
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=goal, access_point_id=goal.plan.case.access_point_id,
+                 changes=changes)
     return goal
 
 
@@ -302,7 +303,8 @@ def goal_remove(*, goal: PlanGoal, by) -> None:
             _("This goal has actions: cancel them or move them to another goal before removing it."),
             code="goal_has_actions")
     goal_id, area = goal.pk, goal.area
-    audit_change(action=AuditAction.DELETE, actor=by, obj=goal, changes={"plan": [plan.pk, None], "area": [area, None]})
+    audit_change(action=AuditAction.DELETE, actor=by, obj=goal, access_point_id=goal.plan.case.access_point_id,
+                 changes={"plan": [plan.pk, None], "area": [area, None]})
     goal.delete()
     _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_removed",
                  data={"goal": goal_id, "area": area})
@@ -377,7 +379,7 @@ def action_add(*, plan: Plan, goal: PlanGoal, service, provider, by, offering=No
     _new_version(plan, by=by, change_kind=CHANGE_ACTION, message="action_added",
                  data={"action": action.pk, "service": service.pk, "provider": provider.pk, "status": status,
                        "service_code": service.code}, obj=action)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=action,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=action, access_point_id=action.plan.case.access_point_id,
                  changes={k: [None, v] for k, v in _action_audit_values(action).items() if v is not None})
     return action
 
@@ -410,7 +412,8 @@ def action_update(*, action: PlanAction, by, goal, service, provider, offering=N
         message = "action_changed"
     kind = CHANGE_PROGRESS if set(changes) <= {"status", "outcome_note"} else CHANGE_ACTION
     _new_version(plan, by=by, message=message, change_kind=kind, data=data, obj=action)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=action, changes=changes)
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=action, access_point_id=action.plan.case.access_point_id,
+                 changes=changes)
     return action
 
 
@@ -442,7 +445,8 @@ def action_set_status(*, action: PlanAction, status: str, by, outcome_note: str 
     _new_version(plan, by=by, message=message, change_kind=CHANGE_PROGRESS,
                  data={"action": action.pk, "status": [old_status, status], "service_code": action.service.code},
                  obj=action)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=action, changes=changes)
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=action, access_point_id=action.plan.case.access_point_id,
+                 changes=changes)
     return action
 
 
@@ -476,7 +480,7 @@ def plan_review_record(*, plan: Plan, reviewed_on: datetime.date, notes: str, by
     case_services.event_record(case=plan.case, kind=CaseEventKind.REVIEW, actor=by, message="plan_reviewed",
                                data={"plan": plan.pk, "review": review.pk, "next_review_due": _iso(next_review_due)},
                                obj=review)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=review, changes={
+    audit_change(action=AuditAction.CREATE, actor=by, obj=review, access_point_id=plan.case.access_point_id, changes={
         "reviewed_on": [None, _iso(reviewed_on)], "next_review_due": [_iso(old_due), _iso(next_review_due)],
         "notes": [None, "[set]" if review.notes else None]})
     return review

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 
@@ -65,6 +66,7 @@ def _show_refusal(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+@audited
 @login_required
 def plan_detail(request, case_pk):
     user = request.user
@@ -85,6 +87,7 @@ def plan_detail(request, case_pk):
     return render(request, "cases/plan_detail.html", context)
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def plan_create(request, case_pk):
@@ -107,6 +110,7 @@ def plan_create(request, case_pk):
 
 # --- goals -----------------------------------------------------------------------------------------
 
+@audited
 @login_required
 def goal_add(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
@@ -120,6 +124,7 @@ def goal_add(request, case_pk):
     return render(request, "cases/plan_goal_form.html", _page(request, case, plan=plan, form=form))
 
 
+@audited
 @login_required
 def goal_edit(request, case_pk, pk):
     case, plan = _staff_plan(request, case_pk)
@@ -134,6 +139,7 @@ def goal_edit(request, case_pk, pk):
     return render(request, "cases/plan_goal_form.html", _page(request, case, plan=plan, form=form, goal=goal))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def goal_remove(request, case_pk, pk):
@@ -188,6 +194,7 @@ def _render_action_form(request, case, plan, form, action=None):
     return render(request, template, _page(request, case, plan=plan, form=form, action=action))
 
 
+@audited
 @login_required
 def action_add(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
@@ -201,6 +208,7 @@ def action_add(request, case_pk):
     return _render_action_form(request, case, plan, form)
 
 
+@audited
 @login_required
 def action_edit(request, case_pk, pk):
     case, plan = _staff_plan(request, case_pk)
@@ -216,6 +224,7 @@ def action_edit(request, case_pk, pk):
     return _render_action_form(request, case, plan, form, action)
 
 
+@audited
 @login_required
 def action_status(request, case_pk, pk):
     """Status and outcome of one action: case staff, and the provider's partner operators."""
@@ -244,6 +253,7 @@ def action_status(request, case_pk, pk):
 
 # --- agreement, cadence, reviews ---------------------------------------------------------------------
 
+@audited
 @login_required
 def plan_agree(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
@@ -263,6 +273,7 @@ def plan_agree(request, case_pk):
     return render(request, "cases/plan_agree.html", _page(request, case, plan=plan, form=form))
 
 
+@audited
 @login_required
 def plan_cadence(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
@@ -277,6 +288,7 @@ def plan_cadence(request, case_pk):
     return render(request, "cases/plan_cadence.html", _page(request, case, plan=plan, form=form))
 
 
+@audited
 @login_required
 def review_add(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
@@ -292,6 +304,7 @@ def review_add(request, case_pk):
 
 # --- versions -----------------------------------------------------------------------------------------
 
+@audited
 @login_required
 def plan_versions(request, case_pk):
     case, plan = _staff_plan(request, case_pk, perm="cases.view_case_internal")
@@ -300,6 +313,7 @@ def plan_versions(request, case_pk):
         request, case, plan=plan, page=paginate(request, selectors.plan_versions(plan))))
 
 
+@audited
 @login_required
 def plan_version(request, case_pk, number):
     case, plan = _staff_plan(request, case_pk, perm="cases.view_case_internal")

@@ -109,7 +109,8 @@ def _check_waiting(referral: Referral) -> None:
 
 def _save_step(referral: Referral, *, by, old: str, fields: list[str], step: str | None = None) -> Referral:
     referral.save(update_fields=fields)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=referral, changes={"status": [old, referral.status]})
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=referral, access_point_id=referral.access_point_id,
+                 changes={"status": [old, referral.status]})
     _event(referral, step or referral.status, by, old)
     return referral
 
@@ -152,7 +153,8 @@ def referral_create_inbound(*, person, organisation, reason, work_done="", refer
         referrer_name=referrer_name.strip(), referrer_contact=referrer_contact.strip(), reason=reason.strip(),
         work_done=(work_done or "").strip(), sent_at=sent_at, created_by=by,
     )
-    audit_change(action=AuditAction.CREATE, actor=by, obj=referral, changes={k: [None, v] for k, v in
+    audit_change(action=AuditAction.CREATE, actor=by, obj=referral, access_point_id=referral.access_point_id,
+                 changes={k: [None, v] for k, v in
                                                                              _audit_facts(referral).items()})
     _event(referral, "created", by)
     return referral
@@ -207,7 +209,8 @@ def referral_create_outbound(*, case, offering=None, organisation=None, service,
         case=case, organisation=organisation, service=service, offering=offering, reason=reason.strip(),
         sent_at=timezone.now(), created_by=by,
     )
-    audit_change(action=AuditAction.CREATE, actor=by, obj=referral, changes={k: [None, v] for k, v in
+    audit_change(action=AuditAction.CREATE, actor=by, obj=referral, access_point_id=referral.access_point_id,
+                 changes={k: [None, v] for k, v in
                                                                              _audit_facts(referral).items()})
     _event(referral, "created", by)
     return referral

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_page, audited, not_audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network.access import grants_for, visible_offerings
 from pua.network.models import Offering
@@ -48,6 +50,7 @@ def _identity_by_access_point(user, referrals) -> dict[int, bool]:
     return decided
 
 
+@audited
 @login_required
 def referral_list(request):
     user = request.user
@@ -61,6 +64,7 @@ def referral_list(request):
     )
     page = paginate(request, referrals)
     page.object_list = list(page.object_list)
+    audit_page(request, page.object_list, filters=filters, page=page)
     staff_identity = _identity_by_access_point(user, page.object_list)
     shared = selectors.partner_shared_person_ids(
         user, [r.person_id for r in page.object_list if not access.works_with_journey(user, r)])
@@ -111,6 +115,7 @@ def _get(request, pk):
     return referral
 
 
+@audited
 @login_required
 def referral_detail(request, pk):
     referral = _get(request, pk)
@@ -133,6 +138,7 @@ def _answer(request, pk, *, perm, write, done, form_class, form_key):
     return _render_detail(request, selectors.referral_get(request.user, pk), **{form_key: form})
 
 
+@audited
 @login_required
 @require_POST
 def referral_accept(request, pk):
@@ -143,6 +149,7 @@ def referral_accept(request, pk):
         done=_("Referral accepted."))
 
 
+@audited
 @login_required
 @require_POST
 def referral_decline(request, pk):
@@ -153,6 +160,7 @@ def referral_decline(request, pk):
         done=_("Referral declined."))
 
 
+@audited
 @login_required
 @require_POST
 def referral_report(request, pk):
@@ -163,6 +171,7 @@ def referral_report(request, pk):
         done=_("Report sent: the referral is completed."))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @login_required
 @require_POST
 def referral_withdraw(request, pk):
@@ -201,7 +210,10 @@ def _person_picker(request):
     user = request.user
     require_perm(user, "cases.add_case")  # held by exactly the roles that record referrals, somewhere
     offering = _offering_param(request)
-    form = PersonPickForm(request.GET if "q" in request.GET else None)
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
+    form = PersonPickForm(data if data and "q" in data else None)
     rows = None
     if form.is_valid():
         persons = people_selectors.person_list(user, q=form.cleaned_data["q"]).filter(
@@ -210,11 +222,13 @@ def _person_picker(request):
             open_cases = access.visible_cases(user).filter(person=OuterRef("pk"), status__in=OPEN_STATUSES)
             persons = persons.annotate(open_case_id=Subquery(open_cases.order_by("-opened_at", "-id").values("pk")[:1]))
         persons = list(persons[:PICKER_ROWS])
+        audit_page(request, persons, q=True, picker="referral")
         rows = [(p, user.has_perm("people.view_person_identity", p.access_point), getattr(p, "open_case_id", None))
                 for p in persons]
     return render(request, "cases/referral_person_pick.html", {"form": form, "rows": rows, "offering": offering})
 
 
+@audited
 @login_required
 def referral_create_inbound(request):
     user = request.user
@@ -237,6 +251,7 @@ def referral_create_inbound(request):
     })
 
 
+@audited
 @login_required
 def referral_create_outbound(request, case_pk):
     """Choose a service, see the matching offerings of the network, pick one and say why."""

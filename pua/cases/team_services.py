@@ -57,20 +57,22 @@ def team_member_add(*, case: Case, user, role: str, by, at=None) -> CaseTeamMemb
         for member in ended:
             member.removed_at = now
             member.save(update_fields=["removed_at"])
-            audit_change(action=AuditAction.UPDATE, actor=by, obj=member, changes={"removed_at": [None, now.isoformat()]})
+            audit_change(action=AuditAction.UPDATE, actor=by, obj=member, access_point_id=locked.access_point_id,
+                         changes={"removed_at": [None, now.isoformat()]})
         previous = locked.case_manager_id
         data["previous_case_manager_id"] = previous
         locked.case_manager = user
         locked.save(update_fields=["case_manager"])
         case.case_manager = user
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={"case_manager": [previous, user.pk]})
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id,
+                     changes={"case_manager": [previous, user.pk]})
         message = "team_case_manager"
     else:
         message = "team_member_added"
     member = CaseTeamMember.objects.create(case=locked, user=user, role=role, added_at=now)
     event_record(case=locked, kind=CaseEventKind.TEAM, actor=by, message=message, data={"action": "added", **data},
                  obj=member, occurred_at=now)
-    audit_change(action=AuditAction.CREATE, actor=by, obj=member,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=member, access_point_id=locked.access_point_id,
                  changes={"user": [None, user.pk], "role": [None, role]})
     return member
 
@@ -89,8 +91,10 @@ def team_member_remove(*, member: CaseTeamMember, by, at=None) -> CaseTeamMember
     if member.role == TeamRole.CASE_MANAGER and locked.case_manager_id == member.user_id:
         locked.case_manager = None
         locked.save(update_fields=["case_manager"])
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, changes={"case_manager": [member.user_id, None]})
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id,
+                     changes={"case_manager": [member.user_id, None]})
     event_record(case=locked, kind=CaseEventKind.TEAM, actor=by, message="team_member_left", data=data, obj=member,
                  occurred_at=now)
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=member, changes={"removed_at": [None, now.isoformat()]})
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=member, access_point_id=locked.access_point_id,
+                 changes={"removed_at": [None, now.isoformat()]})
     return member

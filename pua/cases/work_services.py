@@ -72,7 +72,7 @@ def task_create(*, access_point, by, kind: str, title: str, due_at, assignee, de
                 due_at=due_at, ends_at=ends_at, location=location or "", assignee=assignee, created_by=by)
     _check(task)
     task.save()
-    audit_change(action=AuditAction.CREATE, actor=by, obj=task,
+    audit_change(action=AuditAction.CREATE, actor=by, obj=task, access_point_id=task.access_point_id,
                  changes=_audit_changes({}, snapshot(task, _AUDITED)), request=request)
     message = "appointment_scheduled" if task.kind == TaskKind.APPOINTMENT else "task_created"
     _event(task, by=by, message=message, action="created")
@@ -98,7 +98,8 @@ def task_update(*, task: Task, by, request=None, **values) -> Task:
     task.save()
     changes = _audit_changes(before, snapshot(task, _AUDITED))
     if changes:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=task, changes=changes, request=request)
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=task, access_point_id=task.access_point_id,
+                     changes=changes, request=request)
         if "due_at" in changes or "ends_at" in changes:
             _event(task, by=by, message="task_rescheduled", action="rescheduled")
         elif changes.keys() - {"case"}:
@@ -124,7 +125,7 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
         raise ValidationError(_("This is already marked as done."), code="already_done")
     task.done_at = at or timezone.now()
     task.save(update_fields=["done_at"])
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=task,
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=task, access_point_id=task.access_point_id,
                  changes={"done_at": [None, task.done_at.isoformat()]}, request=request)
     message = "appointment_held" if task.kind == TaskKind.APPOINTMENT else "task_done"
     _event(task, by=by, message=message, action="completed")
@@ -142,7 +143,8 @@ def task_reopen(*, task: Task, by, request=None) -> Task:
     old = task.done_at
     task.done_at = None
     task.save(update_fields=["done_at"])
-    audit_change(action=AuditAction.UPDATE, actor=by, obj=task, changes={"done_at": [old.isoformat(), None]},
+    audit_change(action=AuditAction.UPDATE, actor=by, obj=task, access_point_id=task.access_point_id,
+                 changes={"done_at": [old.isoformat(), None]},
                  request=request)
     _event(task, by=by, message="task_reopened", action="reopened")
     return task

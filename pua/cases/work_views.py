@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pua.core.audit import audit_export
+from pua.core.audit import audit_export, audit_read
+from pua.core.audited import audit_page, audit_shown, audited, not_audited
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network import agreements_selectors
@@ -34,6 +35,7 @@ from .work_forms import TaskFilterForm, TaskForm, default_due_at
 PERMIT_ALERT_DAYS = 60
 
 
+@audited
 @login_required
 def home(request):
     """The site's home: My work for staff of an access point, the network home for everyone else."""
@@ -42,16 +44,21 @@ def home(request):
     return network_views.home(request)
 
 
+@audited
 @login_required
 def my_work(request):
     user = request.user
     if selectors.is_staff_anywhere(user):
         return _staff_work(request)
     if selectors.is_partner(user):
+        waiting = selectors.partner_referrals_waiting(user)
+        in_progress = selectors.partner_referrals_in_progress(user)
+        actions = selectors.partner_actions(user)
+        audit_shown(request, {"cases.referral": [*waiting, *in_progress], "cases.planaction": actions})
         return render(request, "cases/work_partner.html", {
-            "referrals_waiting": selectors.partner_referrals_waiting(user),
-            "referrals_in_progress": selectors.partner_referrals_in_progress(user),
-            "actions": selectors.partner_actions(user),
+            "referrals_waiting": waiting,
+            "referrals_in_progress": in_progress,
+            "actions": actions,
             "today": timezone.localdate(),
         })
     raise PermissionDenied
@@ -60,18 +67,29 @@ def my_work(request):
 def _staff_work(request):
     user = request.user
     is_director = selectors.is_director_anywhere(user)
-    return render(request, "cases/work_home.html", {
-        "now": timezone.now(),
-        "today": timezone.localdate(),
-        "identity_aps": person_access_point_ids(user, identity=True),
-        "case_counts": selectors.my_case_counts(user),
+    sections = {
         "open_cases": selectors.my_open_cases(user),
         "reviews_due": selectors.reviews_due(user),
         "actions_overdue": selectors.actions_overdue(user),
         "permits_expiring": selectors.section(people_selectors.permits_expiring(user, days=PERMIT_ALERT_DAYS)),
-        "permit_alert_days": PERMIT_ALERT_DAYS,
         "referrals_waiting": selectors.referrals_waiting(user),
         "tasks": selectors.my_open_tasks(user),
+    }
+    audit_shown(request, {
+        "cases.case": sections["open_cases"],
+        "cases.plan": sections["reviews_due"],
+        "cases.planaction": sections["actions_overdue"],
+        "people.person": [permit.person_id for permit in sections["permits_expiring"]],
+        "cases.referral": sections["referrals_waiting"],
+        "cases.task": sections["tasks"],
+    })
+    return render(request, "cases/work_home.html", {
+        **sections,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+        "identity_aps": person_access_point_ids(user, identity=True),
+        "case_counts": selectors.my_case_counts(user),
+        "permit_alert_days": PERMIT_ALERT_DAYS,
         "can_add_task": user.has_perm("cases.add_task"),
         # The network home's alerts: agreements for directors, my network follow-ups for everyone.
         "agreements_expiring": agreements_selectors.agreements_expiring(user=user) if is_director else [],
@@ -82,6 +100,7 @@ def _staff_work(request):
 
 # --- tasks and appointments -------------------------------------------------------------------
 
+@audited
 @login_required
 def task_list(request):
     require_perm(request.user, "cases.add_task")
@@ -89,11 +108,13 @@ def task_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     tasks = selectors.task_list(request.user, state=filters.get("state") or "open", kind=filters.get("kind", ""),
                                 whose=filters.get("whose") or "mine")
+    page = paginate(request, tasks)
+    audit_page(request, page.object_list, filters=filters, page=page)
     template = "cases/task_list.html"
     if request.htmx and request.htmx.target == "task-results":
         template += "#results"
     return render(request, template, {
-        "form": form, "page": paginate(request, tasks), "now": timezone.now(),
+        "form": form, "page": page, "now": timezone.now(),
         # The person's name next to the case number, where the reader may see identities.
         "identity_aps": person_access_point_ids(request.user, identity=True),
     })
@@ -106,6 +127,7 @@ def _case_from_query(request):
     return found(access.visible_cases(request.user).select_related("access_point").filter(pk=case_id).first())
 
 
+@audited
 @login_required
 def task_create(request):
     user = request.user
@@ -115,6 +137,8 @@ def task_create(request):
     if access_point is None:
         raise PermissionDenied
     require_perm(user, "cases.add_task", access_point)
+    if case is not None:
+        audit_read(actor=user, obj=case, request=request)
     kind = request.GET.get("kind") if request.GET.get("kind") in TaskKind.values else TaskKind.TASK
     form = TaskForm(request.POST or None, user=user, access_point=access_point, initial={
         "kind": kind, "assignee": user.pk, "due_at": default_due_at(),
@@ -138,9 +162,11 @@ def _task(request, pk):
     return task
 
 
+@audited
 @login_required
 def task_detail(request, pk):
     task = _task(request, pk)
+    audit_read(actor=request.user, obj=task, request=request)
     return render(request, "cases/task_detail.html", {
         "task": task,
         "can_change": request.user.has_perm("cases.change_task", task),
@@ -148,10 +174,12 @@ def task_detail(request, pk):
     })
 
 
+@audited
 @login_required
 def task_edit(request, pk):
     task = _task(request, pk)
     require_perm(request.user, "cases.change_task", task)
+    audit_read(actor=request.user, obj=task, request=request)
     form = TaskForm(request.POST or None, instance=task, user=request.user, access_point=task.access_point)
     if request.method == "POST" and form.is_valid():
         saved = save_form(
@@ -183,12 +211,14 @@ def _safe_next(request) -> bool:
     return target.startswith("/") and not target.startswith("//")
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @require_POST
 @login_required
 def task_complete(request, pk):
     return _state_change(request, pk, services.task_complete, _("Marked as done."))
 
 
+@not_audited(reason="a POST action that redirects; the service audits the change")
 @require_POST
 @login_required
 def task_reopen(request, pk):
@@ -235,6 +265,7 @@ def _calendar(tasks, *, host: str, now: datetime.datetime) -> bytes:
     return calendar.to_ical()
 
 
+@audited
 @login_required
 def my_calendar(request):
     """My appointments and tasks as an .ics file to import into a calendar."""

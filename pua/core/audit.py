@@ -98,8 +98,13 @@ def audit_record(
     return AuditEntry.objects.create(**fields)
 
 
-def audit_change(*, action: str, actor, obj: models.Model, changes: dict | None = None, request=None):
-    return audit_record(action=action, actor=actor, obj=obj, changes=changes, request=request)
+def audit_change(*, action: str, actor, obj: models.Model, changes: dict | None = None, request=None,
+                 access_point_id: int | None = None):
+    """Record a change of ``obj``. Services pass the access point the object
+    belongs to, so that the entry reaches that access point's audit page even
+    when no request is at hand (a command, a background job)."""
+    return audit_record(action=action, actor=actor, obj=obj, changes=changes, request=request,
+                        access_point_id=access_point_id)
 
 
 def audit_read(*, actor, obj: models.Model, request=None):

@@ -2,12 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from pua.core.audited import not_audited
 from pua.core.pagination import paginate
 
 from . import selectors
 from .forms import AuditFilterForm
 
 
+@not_audited(reason="the audit trail itself: case numbers and ids, never names")
 @login_required
 def audit_list(request):
     """Browse the audit trail. Read-only: there is no way to change an entry."""

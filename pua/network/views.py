@@ -14,6 +14,7 @@ from pua.accounts import services as account_services
 from pua.core.audit import SESSION_ACCESS_POINT_KEY
 from pua.core.pagination import paginate
 from pua.core.redirects import safe_next_url
+from pua.core.search_terms import with_recalled_terms
 from pua.core.shortcuts import found as _found
 from pua.core.shortcuts import require_perm as _require
 from pua.core.shortcuts import save_form
@@ -60,7 +61,8 @@ def access_point_switch(request):
 
 @login_required
 def organisation_list(request):
-    form = OrganisationFilterForm(request.GET or None, user=request.user)
+    # "See all" from the header's search names its terms by a key (pua.core.search_terms).
+    form = OrganisationFilterForm(with_recalled_terms(request), user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     access_point = filters.get("access_point")
     organisations = selectors.organisation_list(

@@ -172,7 +172,8 @@ def person_create(*, by, access_point, aliases=(), citizenships=(), languages=()
     if permit_rows:
         after["permits"] = sorted(p.kind for p in permit_rows)
     changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [], False)}
-    audit_change(action=AuditAction.CREATE, actor=by, obj=person, changes=_redacted(changes), request=request)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=person, access_point_id=person.access_point_id,
+                 changes=_redacted(changes), request=request)
     return person
 
 
@@ -211,7 +212,8 @@ def person_update(person: Person, *, by, aliases=None, citizenships=None, langua
     before = {**before, **old_related}
     changes = {k: [before.get(k), after.get(k)] for k in sorted(after) if before.get(k) != after.get(k)}
     if changes:
-        audit_change(action=AuditAction.UPDATE, actor=by, obj=person, changes=_redacted(changes), request=request)
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=person, access_point_id=person.access_point_id,
+                     changes=_redacted(changes), request=request)
     return person
 
 
@@ -228,7 +230,8 @@ def residence_permit_add(person: Person, *, by, request=None, **fields) -> Resid
     changes = {k: [None, v] for k, v in snapshot(permit).items() if k not in ("id", "number") and v not in (None, "")}
     if permit.number:
         changes["number"] = [None, "[set]"]
-    audit_change(action=AuditAction.CREATE, actor=by, obj=permit, changes=changes, request=request)
+    audit_change(action=AuditAction.CREATE, actor=by, obj=permit, access_point_id=permit.person.access_point_id,
+                 changes=changes, request=request)
     return permit
 
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from pua.core.audit import audit_read
+from pua.core.audited import audit_page, audited
 from pua.core.pagination import paginate
+from pua.core.search_terms import search_data
 from pua.core.shortcuts import require_perm, show_errors
 
 from . import selectors, services
@@ -49,11 +51,16 @@ def _header_panels(request, person) -> list[dict]:
     return panels
 
 
+@audited
 @login_required
 def person_list(request):
     # "add anywhere" is held by exactly the roles that work with people.
     require_perm(request.user, "people.add_person")
-    form = PersonFilterForm(request.GET or None)
+    # Names and tax codes are posted and kept in the session, never in the URL.
+    data, moved = search_data(request, ("q",))
+    if moved:
+        return moved
+    form = PersonFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
     special_aps = special_category_access_point_ids(request.user)
     persons = selectors.person_list(
@@ -67,6 +74,7 @@ def person_list(request):
         # Filtering on special-category data tells them: only where the user may see them.
         persons = persons.filter(access_point_id__in=special_aps)
     page = paginate(request, persons)
+    audit_page(request, page.object_list, filters=filters, page=page)
     identity = _identity_by_access_point(request.user, page.object_list)
     rows = [(person, identity[person.access_point_id]) for person in page.object_list]
     flag_aps = screening_flag_access_point_ids(request.user)
@@ -82,6 +90,7 @@ def person_list(request):
     return render(request, template, context)
 
 
+@audited
 @login_required
 def person_detail(request, pk):
     person = selectors.person_get(request.user, pk)
@@ -114,6 +123,7 @@ def _candidates(user, candidates):
     ]
 
 
+@audited
 @login_required
 def person_create(request):
     user = request.user
@@ -126,6 +136,7 @@ def person_create(request):
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm_new") != "1":
             candidates = _candidates(user, find_duplicates(form.duplicate_candidate(), visible_persons(user)))
+            audit_page(request, [candidate["person"] for candidate in candidates], duplicate_check=True)
         if not candidates:
             data = dict(form.cleaned_data)
             related = {k: data.pop(k) for k in ("aliases", "citizenships", "target_groups")}

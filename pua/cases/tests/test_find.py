@@ -1,6 +1,8 @@
 """The header's search (cases, persons, organisations) for every role, and
 the person's name next to the case number in the task and referral lists."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -44,7 +46,7 @@ def _search_reads(user):
 
 def test_it_finds_a_person_and_their_case_by_name_for_a_social_expert(world, login):
     case = _case(world)
-    response = login(world.users["social_expert"]).get(FIND, {"q": "quagl"})
+    response = login(world.users["social_expert"]).get(FIND, {"q": "quagl"}, follow=True)
     assert response.status_code == 200
     assert _rows(response, "persons") == [case.person] and _rows(response, "cases") == [case]
     content = response.content.decode()
@@ -55,13 +57,13 @@ def test_it_finds_a_person_and_their_case_by_name_for_a_social_expert(world, log
 def test_it_finds_a_case_and_its_person_by_case_number(world, login):
     case = _case(world)
     _case(world, last_name="Altri")
-    response = login(world.users["social_expert"]).get(FIND, {"q": case.number})
+    response = login(world.users["social_expert"]).get(FIND, {"q": case.number}, follow=True)
     assert _rows(response, "cases") == [case]
     assert _rows(response, "persons") == [case.person]
 
 
 def test_it_finds_organisations_by_name(world, login):
-    response = login(world.users["social_expert"]).get(FIND, {"q": "cooperativa"})
+    response = login(world.users["social_expert"]).get(FIND, {"q": "cooperativa"}, follow=True)
     assert _rows(response, "organisations") == [world.org_a]
     assert reverse("network:organisation_detail", args=[world.org_a.pk]) in response.content.decode()
 
@@ -69,8 +71,8 @@ def test_it_finds_organisations_by_name(world, login):
 def test_it_finds_only_case_numbers_for_an_outreach_operator(world, login):
     case = _case(world)
     client = login(world.users["outreach_operator"])
-    assert _rows(client.get(FIND, {"q": "Quaglieri"}), "persons") == []
-    response = client.get(FIND, {"q": case.person.case_number})
+    assert _rows(client.get(FIND, {"q": "Quaglieri"}, follow=True), "persons") == []
+    response = client.get(FIND, {"q": case.person.case_number}, follow=True)
     assert _rows(response, "persons") == [case.person] and _rows(response, "cases") == [case]
     assert "Quaglieri" not in response.content.decode()
 
@@ -79,9 +81,9 @@ def test_it_finds_nothing_of_another_access_point(world, login):
     case = _case(world)
     client = login(world.other_worker)
     for q in ("Quaglieri", case.number, case.person.case_number):
-        response = client.get(FIND, {"q": q})
+        response = client.get(FIND, {"q": q}, follow=True)
         assert _rows(response, "persons") == [] and _rows(response, "cases") == []
-    assert _rows(client.get(FIND, {"q": "Cooperativa"}), "organisations") == [world.org_b]
+    assert _rows(client.get(FIND, {"q": "Cooperativa"}, follow=True), "organisations") == [world.org_b]
 
 
 # --- partners and those who see no person ---------------------------------------------------------
@@ -91,16 +93,16 @@ def test_it_finds_a_partner_only_their_shared_person(world, login):
     _share(world, shared)
     unshared = _case(world, first_name="Settimio", last_name="Quaglieri")
     ReferralFactory(person=unshared.person, case=unshared, organisation=world.partner_org)  # no consent
-    response = login(world.users["partner_operator"]).get(FIND, {"q": "Quaglieri"})
+    response = login(world.users["partner_operator"]).get(FIND, {"q": "Quaglieri"}, follow=True)
     assert _rows(response, "persons") == [shared.person]
     content = response.content.decode()
     assert unshared.person.case_number not in content
     # A partner has no person page: the person leads to the cases shared with them.
     assert f'{reverse("cases:case_list")}?q={shared.person.case_number}' in content
     assert reverse("people:person_detail", args=[shared.person.pk]) not in content
-    by_number = login(world.users["partner_operator"]).get(FIND, {"q": shared.number})
+    by_number = login(world.users["partner_operator"]).get(FIND, {"q": shared.number}, follow=True)
     assert _rows(by_number, "cases") == [shared]
-    assert _rows(login(world.users["partner_operator"]).get(FIND, {"q": unshared.number}), "cases") == []
+    assert _rows(login(world.users["partner_operator"]).get(FIND, {"q": unshared.number}, follow=True), "cases") == []
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_VIEWER, Role.REGIONAL_COORDINATOR, Role.ADMIN])
@@ -109,12 +111,13 @@ def test_it_finds_no_person_and_no_case_for_who_sees_none(world, login, role):
     OrganisationFactory(name="Quaglieri e figli", access_points=[world.ap_a])
     client = login(world.users[role.value])
     for q in ("Quaglieri", case.number):
-        response = client.get(FIND, {"q": q})
+        response = client.get(FIND, {"q": q}, follow=True)
         assert response.status_code == 200
         assert _found(response, "persons") is None and _found(response, "cases") is None
         content = response.content.decode()
         assert reverse("cases:case_detail", args=[case.pk]) not in content and "Settimio" not in content
-    assert [o.name for o in _rows(client.get(FIND, {"q": "Quaglieri"}), "organisations")] == ["Quaglieri e figli"]
+    found = client.get(FIND, {"q": "Quaglieri"}, follow=True)
+    assert [o.name for o in _rows(found, "organisations")] == ["Quaglieri e figli"]
     assert not _search_reads(world.users[role.value]).exists()
 
 
@@ -128,7 +131,7 @@ def test_it_asks_anonymous_visitors_to_sign_in(client):
 def test_it_audits_a_search_that_shows_persons_without_the_query(world, login):
     case = _case(world)
     user = world.users["social_expert"]
-    login(user).get(FIND, {"q": "Quaglieri"})
+    login(user).get(FIND, {"q": "Quaglieri"}, follow=True)
     entry = _search_reads(user).get()
     assert entry.changes["shown"] == {"cases.case": [case.pk], "people.person": [case.person.pk]}
     assert entry.access_point_id == world.ap_a.pk
@@ -139,7 +142,7 @@ def test_it_audits_a_search_that_shows_persons_without_the_query(world, login):
 def test_it_does_not_audit_a_search_that_shows_no_person(world, login):
     user = world.users["social_expert"]
     client = login(user)
-    client.get(FIND, {"q": "Cooperativa"})
+    client.get(FIND, {"q": "Cooperativa"}, follow=True)
     client.get(FIND)
     assert not _search_reads(user).exists()
 
@@ -147,31 +150,37 @@ def test_it_does_not_audit_a_search_that_shows_no_person(world, login):
 def test_it_shows_the_first_ten_of_each_kind_with_a_link_to_the_list(world, login):
     for _ in range(12):
         _case(world)
-    response = login(world.users["social_expert"]).get(FIND, {"q": "Quaglieri"})
+    client = login(world.users["social_expert"])
+    response = client.get(FIND, {"q": "Quaglieri"}, follow=True)
     persons, cases = _found(response, "persons"), _found(response, "cases")
     assert (len(persons.rows), persons.count, len(cases.rows), cases.count) == (10, 12, 10, 12)
     content = response.content.decode()
-    assert f'href="{reverse("people:person_list")}?q=Quaglieri">See all 12 people' in content
-    assert f'href="{reverse("cases:case_list")}?q=Quaglieri">See all 12 cases' in content
+    people_link = re.search(r'href="([^"]+)">See all 12 people', content).group(1)
+    cases_link = re.search(r'href="([^"]+)">See all 12 cases', content).group(1)
+    # The links name the search by a key, not by its words, and find the same rows.
+    assert people_link.startswith(f'{reverse("people:person_list")}?s=') and "Quaglieri" not in people_link
+    assert cases_link.startswith(f'{reverse("cases:case_list")}?s=') and "Quaglieri" not in cases_link
     assert len(_search_reads(world.users["social_expert"]).get().changes["shown"]["people.person"]) == 10
+    assert client.get(people_link).context["page"].paginator.count == 12
+    assert client.get(cases_link).context["page"].paginator.count == 12
 
 
 def test_it_searches_in_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
     client = login(world.users["director"])
     _case(world)
     with CaptureQueriesContext(connection) as few:
-        assert client.get(FIND, {"q": "Quaglieri"}).status_code == 200
+        assert client.get(FIND, {"q": "Quaglieri"}, follow=True).status_code == 200
     for _ in range(25):
         _case(world)
         OrganisationFactory(name="Quaglieri servizi", access_points=[world.ap_a])
     with django_assert_max_num_queries(len(few.captured_queries) + 3):  # the three counts, now needed
-        response = client.get(FIND, {"q": "Quaglieri"})
+        response = client.get(FIND, {"q": "Quaglieri"}, follow=True)
     assert [group.count for group in response.context["findings"].groups] == [26, 26, 25]
 
 
 def test_it_asks_for_at_least_two_characters(world, login):
     _case(world)
-    response = login(world.users["social_expert"]).get(FIND, {"q": "Q"})
+    response = login(world.users["social_expert"]).get(FIND, {"q": "Q"}, follow=True)
     assert response.context["findings"] is None
     assert response.context["form"].errors["q"]
     assert not _search_reads(world.users["social_expert"]).exists()
@@ -179,7 +188,8 @@ def test_it_asks_for_at_least_two_characters(world, login):
 
 def test_it_offers_the_search_box_in_the_header(world, login):
     content = login(world.users["social_expert"]).get(reverse("home")).content.decode()
-    assert f'role="search" method="get" action="{FIND}"' in content
+    # The words searched are posted, never put in the URL.
+    assert f'role="search" method="post" action="{FIND}"' in content
     assert '<label for="header-search-q" class="visually-hidden">Search cases, people and organisations</label>' \
         in content
     board = login(world.users["board_viewer"]).get(reverse("home")).content.decode()

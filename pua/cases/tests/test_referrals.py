@@ -170,7 +170,7 @@ def test_it_refuses_a_future_referral_date(world, login):
 def test_it_finds_the_person_before_recording_an_inbound_referral(world, login):
     person = _person(world)
     other = _person(world, ap=world.ap_b, last_name="Quaglieri")
-    content = login(world.users["social_expert"]).get(INBOUND, {"q": "Quaglieri"}).content.decode()
+    content = login(world.users["social_expert"]).get(INBOUND, {"q": "Quaglieri"}, follow=True).content.decode()
     assert f"?person={person.pk}" in content and f"?person={other.pk}" not in content
 
 

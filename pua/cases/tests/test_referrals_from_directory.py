@@ -31,7 +31,7 @@ def test_it_leads_from_the_offering_to_the_open_case_of_the_person_found(world, 
     client = login(world.users["social_expert"])
 
     first = client.get(PICK, {"offering": mediation.pk})
-    found = client.get(PICK, {"offering": mediation.pk, "q": "P-2026-000777"}).content.decode()
+    found = client.get(PICK, {"offering": mediation.pk, "q": "P-2026-000777"}, follow=True).content.decode()
 
     assert first.status_code == 200
     assert 'aria-invalid="true"' not in first.content.decode()  # nothing searched yet, nothing wrong
@@ -44,7 +44,7 @@ def test_it_says_when_the_person_has_no_open_case(world, login, mediation, engli
     person = PersonFactory(access_point=world.ap_a, case_number="P-2026-000778")
     CaseFactory(person=person, status=CaseStatus.CLOSED)
 
-    html = login(world.users["social_expert"]).get(PICK, {"offering": mediation.pk, "q": "P-2026-000778"})
+    html = login(world.users["social_expert"]).get(PICK, {"offering": mediation.pk, "q": "P-2026-000778"}, follow=True)
 
     assert "No open case" in html.content.decode()
     assert not re.search(r'href="/cases/\d+/referrals/new/', html.content.decode())
@@ -55,7 +55,8 @@ def test_it_ignores_an_offering_the_user_may_not_see(world, login):
     person = PersonFactory(access_point=world.ap_a, case_number="P-2026-000779")
     CaseFactory(person=person, status=CaseStatus.SCREENING)
 
-    html = login(world.users["social_expert"]).get(PICK, {"offering": elsewhere.pk, "q": "P-2026-000779"}).content
+    html = login(world.users["social_expert"]).get(PICK, {"offering": elsewhere.pk, "q": "P-2026-000779"},
+                                                  follow=True).content
 
     assert f"?person={person.pk}" in html.decode()  # the plain inbound picker
     assert 'name="offering"' not in html.decode()

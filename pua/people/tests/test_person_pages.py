@@ -65,15 +65,15 @@ def test_it_filters_the_list(world, login):
     assert in_group.case_number in content and out.case_number not in content
     content = client.get(LIST, {"target_group": group.pk}).content.decode()
     assert in_group.case_number in content and out.case_number not in content
-    content = client.get(LIST, {"q": "verdi"}).content.decode()
+    content = client.get(LIST, {"q": "verdi"}, follow=True).content.decode()
     assert out.case_number in content and in_group.case_number not in content
 
 
 def test_it_does_not_search_names_for_an_outreach_operator(world, login):
     person = _person(world, last_name="Quaglieri")
-    content = login(world.users["outreach_operator"]).get(LIST, {"q": "Quaglieri"}).content.decode()
+    content = login(world.users["outreach_operator"]).get(LIST, {"q": "Quaglieri"}, follow=True).content.decode()
     assert person.case_number not in content
-    content = login(world.users["outreach_operator"]).get(LIST, {"q": person.case_number}).content.decode()
+    content = login(world.users["outreach_operator"]).get(LIST, {"q": person.case_number}, follow=True).content.decode()
     assert person.case_number in content
 
 
