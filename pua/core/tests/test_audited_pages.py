@@ -190,6 +190,7 @@ PAGES = {
                                   lambda s: _u("assessments:result_review", s["scored"].pk), {"outcome": "?"}),
     "assessments:overrides": ("director", "get", lambda s: _u("assessments:overrides"), None),
     "assessments:aggregates_csv": ("director", "get", lambda s: _u("assessments:aggregates_csv"), None),
+    "assessments:aggregates_xlsx": ("director", "get", lambda s: _u("assessments:aggregates_xlsx"), None),
 }
 
 
