@@ -201,10 +201,12 @@ def audit_list(*, actor, model, ids, query: dict | None = None, request=None):
     )
 
 
-def audit_export(*, actor, what: str, count: int, request=None):
+def audit_export(*, actor, what: str, count: int, request=None, obj: models.Model | None = None):
+    """``obj``: the record exported, when the export is about one (a person's data)."""
     return audit_record(
         action=AuditAction.EXPORT,
         actor=actor,
+        obj=obj,
         request=request,
         changes={"export": what, "rows": count},
     )
