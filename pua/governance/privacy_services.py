@@ -227,7 +227,7 @@ def person_rows(person_ids) -> dict[type[models.Model], set]:
         changed = False
         for model in candidates:
             for field in model._meta.concrete_fields:
-                target = field.related_model if field.is_relation and field.many_to_one else None
+                target = field.related_model if field.is_relation and (field.many_to_one or field.one_to_one) else None
                 if target is None or target not in collected or target is model:
                     continue
                 ids = set(model._default_manager.filter(**{f"{field.name}__in": collected[target]})
