@@ -66,6 +66,10 @@ def _now():
     return timezone.now()
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 # --- restriction -----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -81,7 +85,7 @@ def person_restrict(*, person: Person, reason: str, by, request=None) -> Person:
     person.restricted_at, person.restricted_by, person.restriction_reason = _now(), by, reason
     person.save(update_fields=["restricted_at", "restricted_by", "restriction_reason"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=person, request=request,
-                 changes={"restricted_at": [None, person.restricted_at], "restriction_reason": [None, reason]})
+                 changes={"restricted_at": [None, _iso(person.restricted_at)], "restriction_reason": [None, reason]})
     return person
 
 
@@ -94,7 +98,7 @@ def person_restriction_lift(*, person: Person, by, request=None) -> Person:
     person.restricted_at, person.restricted_by, person.restriction_reason = None, None, ""
     person.save(update_fields=["restricted_at", "restricted_by", "restriction_reason"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=person, request=request,
-                 changes={"restricted_at": [old, None], "restriction_reason": ["[set]", None]})
+                 changes={"restricted_at": [_iso(old), None], "restriction_reason": ["[set]", None]})
     return person
 
 
@@ -114,7 +118,7 @@ def legal_hold_set(*, person: Person, reason: str, until: datetime.date | None, 
         raise ValidationError(_("This person was erased: their record cannot be changed."))
     hold = LegalHold.objects.create(person=person, reason=reason, until=until, set_by=by)
     audit_change(action=AuditAction.CREATE, actor=by, obj=hold, request=request,
-                 changes={"person": [None, person.pk], "until": [None, until], "reason": [None, reason]})
+                 changes={"person": [None, person.pk], "until": [None, _iso(until)], "reason": [None, reason]})
     return hold
 
 
@@ -126,7 +130,7 @@ def legal_hold_lift(*, hold: LegalHold, by, request=None) -> LegalHold:
     hold.lifted_at, hold.lifted_by = _now(), by
     hold.save(update_fields=["lifted_at", "lifted_by"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=hold, request=request,
-                 changes={"lifted_at": [None, hold.lifted_at]})
+                 changes={"lifted_at": [None, _iso(hold.lifted_at)]})
     return hold
 
 
