@@ -52,7 +52,7 @@ def subject(world):
     CaseEvent.objects.create(case=case, kind="status", occurred_at=timezone.now(), actor=director,
                              summary="Presa in carico", data={"reason": f"Colloquio con {LAST} in sede"})
     CaseNote.objects.create(case=case, author=director, text=f"{FIRST} ha chiesto aiuto", restricted=True)
-    ContactFactory(access_point=world.ap_a, person=person, alias="Gildo", operator=director,
+    ContactFactory(access_point=world.ap_a, person=person, alias="Gildo Zappa", operator=director,
                    needs_expressed=f"{FIRST} cerca lavoro")
     ConsentFactory(person=person, organisation=world.partner_org, recorded_by=director)
     ReferralFactory(person=person, access_point=world.ap_a, case=case, organisation=world.partner_org,
