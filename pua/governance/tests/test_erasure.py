@@ -13,8 +13,8 @@ from pua.governance.models import LegalHold
 from pua.governance.privacy_services import person_erase
 from pua.people.models import Person, PersonAlias
 
-from .conftest import BIRTH_DATE, FIRST, LAST, TAX_CODE
 from .scan import tables_holding
+from .subjects import BIRTH_DATE, FIRST, LAST, TAX_CODE
 
 pytestmark = pytest.mark.django_db
 

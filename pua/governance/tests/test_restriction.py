@@ -7,7 +7,7 @@ from pua.core.models import AuditEntry
 from pua.people.models import Person
 from pua.people.services import person_update
 
-from .conftest import LAST
+from .subjects import LAST
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from pua.core.models import AuditAction, AuditEntry
 
-from .conftest import LAST, TAX_CODE
+from .subjects import LAST, TAX_CODE
 
 pytestmark = pytest.mark.django_db
 
