@@ -53,3 +53,10 @@ def test_the_retention_comes_from_the_setting(settings):
     settings.RETENTION = {**settings.RETENTION, "anonymous_contact": {"years": 3}}
     entries = {e["label"]: e for e in ropa.processing_record()}
     assert entries["cases.contact"]["retention_years"] == 3
+
+
+def test_the_page_costs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+    client = login(world.users["director"])
+    client.get("/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/privacy/processing/").status_code == 200
