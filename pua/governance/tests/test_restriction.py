@@ -86,3 +86,25 @@ def test_the_api_refuses_to_change_a_restricted_person(world, subject, login):
     response = api.patch(f"/api/v1/persons/{subject.pk}/", {"phone": "+39 333 000 0000"}, format="json")
     assert response.status_code in (400, 403), response.content
     assert Person.objects.get(pk=subject.pk).phone == "+39 333 918 2745"
+
+
+def test_assessments_of_a_restricted_person_are_hidden_and_frozen(world, subject, login):
+    from pua.assessments import services as assessment_services
+    from pua.assessments.tests.test_response_services import fill_all, make_version
+
+    expert = world.users["social_expert"]
+    version = make_version()
+    response = assessment_services.response_submit(
+        response=fill_all(assessment_services.response_start(version=version, person=subject, by=expert), expert),
+        by=expert)
+    client = login(expert)
+    assert client.get(f"/assessments/responses/{response.pk}/").status_code == 200
+    _restrict(login(world.users["director"]), subject)
+    client = login(expert)
+    assert client.get(f"/assessments/responses/{response.pk}/").status_code in (403, 404)
+    assert client.post("/assessments/responses/new/", {"person": subject.pk, "version": version.pk}
+                       ).status_code in (403, 404)
+    director = login(world.users["director"])
+    assert director.get(f"/assessments/responses/{response.pk}/").status_code == 200
+    director.post("/assessments/responses/new/", {"person": subject.pk, "version": version.pk})
+    assert not subject.responses.filter(status="draft").exists()
