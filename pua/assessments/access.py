@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from pua.cases.models import CaseTeamMember
 from pua.network.access import grants_for
 from pua.network.models import AccessPoint, Role
-from pua.people.access import PERSON_ROLES, may_see_restricted, restriction_condition
+from pua.people.access import PERSON_ROLES, restriction_condition
 from pua.people.models import Person
 
 from .models import Instrument, InstrumentVersion, Purpose, Response, VersionStatus
@@ -103,8 +103,6 @@ def fills_response(user, response) -> bool:
 @rules.predicate
 def reads_response(user, response) -> bool:
     if not isinstance(response, Response):
-        return False
-    if response.person.restricted_at is not None and not may_see_restricted(user, response.person):
         return False
     instrument = response.instrument_version.instrument
     return _holds_listed_role(user, instrument.read_roles, response.access_point_id)
