@@ -345,6 +345,7 @@ def person_erase(*, person: Person, by, request=None, reason: str = "request") -
         member.save()
         counts["people.person"] += 1
     audit_record(action=AuditAction.DELETE, actor=by, obj=person, request=request,
+                 actor_username="" if by is not None else "apply_retention",
                  changes={"erased": [None, True], "reason": reason, "rows": dict(sorted(counts.items()))})
     return dict(counts)
 

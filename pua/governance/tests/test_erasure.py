@@ -140,3 +140,19 @@ def test_the_audit_trail_masks_identity_values_whoever_writes_them(world, subjec
     entry = AuditEntry.objects.filter(object_type="people.person").latest("id")
     assert entry.changes == {"last_name": ["[redacted]", "[redacted]"], "phone": [None, "[set]"],
                              "sex": ["male", "female"]}
+
+
+def test_a_legal_hold_ending_in_the_past_or_without_reason_is_refused(world, subject, login):
+    client = login(world.users["director"])
+    past = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
+    assert client.post(f"/privacy/people/{subject.pk}/holds/", {"reason": "Ispezione", "until": past}
+                       ).status_code == 400
+    assert client.post(f"/privacy/people/{subject.pk}/holds/", {"reason": "", "until": "not a date"}
+                       ).status_code == 400
+    assert not LegalHold.objects.exists()
+
+
+def test_the_retention_run_is_named_in_the_erasure_entry(world, subject):
+    person_erase(person=subject, by=None, reason="retention")
+    entry = AuditEntry.objects.get(action=AuditAction.DELETE, object_type="people.person")
+    assert entry.actor_username == "apply_retention" and entry.changes["reason"] == "retention"

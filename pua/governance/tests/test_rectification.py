@@ -62,3 +62,16 @@ def test_a_restricted_person_cannot_be_rectified(world, subject, login):
     client = login(world.users["director"])
     client.post(f"/privacy/people/{subject.pk}/restrict/", {"reason": "Contestazione"})
     assert _rectify(client, subject, phone=NEW_PHONE, reason="x").status_code == 403
+
+
+def test_a_tax_code_that_does_not_match_the_identity_is_refused_with_a_message(world, subject, login):
+    response = _rectify(login(world.users["director"]), subject, tax_code="RSSMRA80A01H501U", reason="Errore")
+    assert response.status_code == 400
+    assert 'id="id_tax_code_error"' in response.content.decode()
+    assert not PersonRectification.objects.exists()
+
+
+def test_a_malformed_date_is_refused_with_a_message(world, subject, login):
+    response = _rectify(login(world.users["director"]), subject, birth_date="31/02/abc", reason="Errore")
+    assert response.status_code == 400
+    assert 'id="id_birth_date_error"' in response.content.decode()
