@@ -17,7 +17,7 @@ from __future__ import annotations
 import rules
 
 from pua.network.access import grants_for, is_admin
-from pua.network.models import Role
+from pua.network.models import AccessPoint, Role
 from pua.people.access import is_frozen, sees_person_identity
 from pua.people.models import Person
 
@@ -26,8 +26,15 @@ PROCESSING_RECORD_ROLES = frozenset({Role.DIRECTOR, Role.BOARD_VIEWER})
 
 
 @rules.predicate
-def directs_person(user, person) -> bool:
-    return isinstance(person, Person) and grants_for(user).has_role_at(PRIVACY_ROLES, {person.access_point_id})
+def directs_person(user, obj) -> bool:
+    """Director of the person's access point (or of the access point itself)."""
+    if isinstance(obj, Person):
+        access_point_id = obj.access_point_id
+    elif isinstance(obj, AccessPoint):
+        access_point_id = obj.pk
+    else:
+        return False
+    return grants_for(user).has_role_at(PRIVACY_ROLES, {access_point_id})
 
 
 @rules.predicate

@@ -47,6 +47,7 @@ def test_the_roles_are_derived_from_the_permission_rules(world, login):
         Role.DIRECTOR.label, Role.SOCIAL_EXPERT.label, Role.LABOUR_EXPERT.label}
     assert Role.OUTREACH_OPERATOR.label in entries["people.person"]["roles"]
     assert Role.PARTNER_OPERATOR.label not in entries["people.person"]["roles"]
+    assert entries["governance.legalhold"]["roles"] == [Role.DIRECTOR.label]
 
 
 def test_the_retention_comes_from_the_setting(settings):
