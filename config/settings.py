@@ -312,9 +312,22 @@ SPECTACULAR_SETTINGS = {
 # returning {"template": ..., "context": {...}} or None): the cases app looks
 # them up by name and never imports those apps.
 CASE_PAGE_PANELS = ["pua.assessments.integration.case_panel"]
-PERSON_PAGE_PANELS = ["pua.assessments.integration.person_panel"]
+PERSON_PAGE_PANELS = ["pua.assessments.integration.person_panel",
+                      "pua.governance.privacy_views.person_rectifications_panel"]
 # The same for the header of the person's record (people comes before cases).
-PERSON_HEADER_PANELS = ["pua.cases.journey_views.open_case_header"]
+PERSON_HEADER_PANELS = ["pua.cases.journey_views.open_case_header", "pua.governance.privacy_views.person_privacy_panel"]
+# The same for the header of the person's journey page (the open case is there already).
+PERSON_JOURNEY_HEADER_PANELS = ["pua.governance.privacy_views.person_privacy_panel"]
+
+# How long personal data are kept, per kind (pua.governance.retention, which
+# holds the defaults; the apply_retention command applies them). "minimum_years"
+# of "document": per document kind, a legal minimum that stops an erasure.
+RETENTION = {
+    "closed_case": {"years": env_int("RETENTION_CLOSED_CASE_YEARS", 10)},
+    "anonymous_contact": {"years": env_int("RETENTION_ANONYMOUS_CONTACT_YEARS", 2)},
+    "document": {"years": env_int("RETENTION_DOCUMENT_YEARS", 10), "minimum_years": {}},
+    "audit_entry": {"years": env_int("RETENTION_AUDIT_ENTRY_YEARS", 10)},
+}
 
 # The main menu (pua.core.menu): each app's function (request) returning the
 # links it offers to this user, looked up by name so that no app imports a

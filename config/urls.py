@@ -15,6 +15,7 @@ urlpatterns = [
     path("find/", include("pua.cases.find_urls")),
     path("assessments/", include("pua.assessments.urls")),
     path("audit/", include("pua.governance.urls")),
+    path("privacy/", include("pua.governance.privacy_urls")),
     path("api/", include("pua.api.urls")),
     path("admin/", admin.site.urls),
     # My work for staff of an access point; the network home for everyone else.

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from pua.cases.models import CaseTeamMember
 from pua.network.access import grants_for
 from pua.network.models import AccessPoint, Role
-from pua.people.access import PERSON_ROLES
+from pua.people.access import PERSON_ROLES, restriction_condition
 from pua.people.models import Person
 
 from .models import Instrument, InstrumentVersion, Purpose, Response, VersionStatus
@@ -89,6 +89,8 @@ def _holds_listed_role(user, roles, access_point_id) -> bool:
 def may_fill(user, instrument: Instrument, person: Person) -> bool:
     """May ``user`` fill in ``instrument`` about ``person``?"""
     if instrument.access_point_id not in (None, person.access_point_id) or person.merged_into_id:
+        return False
+    if person.restricted_at is not None or person.erased_at is not None:  # frozen (people.access)
         return False
     return _holds_listed_role(user, instrument.fill_roles, person.access_point_id)
 
@@ -188,7 +190,7 @@ def visible_responses(user) -> QuerySet[Response]:
             if ids:
                 condition |= Q(access_point_id__in=grants.access_point_ids({role}),
                                instrument_version__instrument_id__in=ids)
-    return Response.objects.filter(condition)
+    return Response.objects.filter(condition).filter(restriction_condition(user, "person__"))
 
 
 def detail_condition(user) -> Q:

@@ -29,6 +29,12 @@ Partner operators
 Board members, regional coordinators and administrators see no person,
 contact or case.
 
+Restriction of processing
+    While a person's processing is restricted (``people.access``), their
+    contacts, cases, referrals, tasks, consents and documents are seen only
+    by the directors of the access point, never shared with partners, and
+    changed by nobody (``is_frozen`` in every change permission).
+
 The screening flag
     The risk flag a case carries from its exploitation screening is for the
     roles that read the screening's outcome at the case's access point
@@ -48,7 +54,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pua.network.access import grants_for
 from pua.network.models import AccessPoint, Role
-from pua.people.access import PERSON_ROLES, SCREENING_FLAG_ROLES
+from pua.people.access import PERSON_ROLES, SCREENING_FLAG_ROLES, may_see_restricted, restriction_condition
 from pua.people.models import Person
 
 from .models import (
@@ -98,15 +104,37 @@ def access_point_id_of(obj) -> int | None:
 
 def _has_role_at(user, roles, obj) -> bool:
     ap = access_point_id_of(obj)
-    return ap is not None and grants_for(user).has_role_at(roles, {ap})
+    if ap is None:
+        return False
+    person = person_of(obj)
+    if person is not None and person.restricted_at is not None and not may_see_restricted(user, person):
+        return False
+    return grants_for(user).has_role_at(roles, {ap})
 
 
-def _person_of(obj) -> Person | None:
+def person_of(obj) -> Person | None:
+    """The person an object of this area is about, if any."""
     if isinstance(obj, Person):
         return obj
-    if isinstance(obj, Case):
+    if isinstance(obj, (Case, Contact, Referral, Consent, CaseDocument)):
         return obj.person
+    if isinstance(obj, (CaseNote, Intervention, Plan, CaseTeamMember)):
+        return obj.case.person
+    if isinstance(obj, (PlanAction, PlanReview)):
+        return obj.plan.case.person
+    if isinstance(obj, Task):
+        return obj.case.person if obj.case_id else None
     return None
+
+
+_person_of = person_of
+
+
+@rules.predicate
+def is_frozen(user, obj) -> bool:
+    """The person of ``obj`` is restricted or erased: nothing of theirs may change."""
+    person = person_of(obj)
+    return person is not None and (person.restricted_at is not None or person.erased_at is not None)
 
 
 # --- partner sharing ---------------------------------------------------------------------
@@ -146,15 +174,15 @@ def shared_persons(user) -> QuerySet[Person]:
     organisation_ids, access_point_ids = _partner_scope(user)
     if not organisation_ids:
         return Person.objects.none()
-    return Person.objects.filter(access_point_id__in=access_point_ids, merged_into__isnull=True).filter(
-        sharing_condition(organisation_ids))
+    return Person.objects.filter(access_point_id__in=access_point_ids, merged_into__isnull=True,
+                                 restricted_at__isnull=True).filter(sharing_condition(organisation_ids))
 
 
 def shares_person_with_partner(user, person: Person | None) -> bool:
     if person is None:
         return False
     organisation_ids, access_point_ids = _partner_scope(user)
-    if not organisation_ids or person.access_point_id not in access_point_ids:
+    if not organisation_ids or person.access_point_id not in access_point_ids or person.restricted_at is not None:
         return False
     return shared_persons(user).filter(pk=person.pk).exists()
 
@@ -213,7 +241,8 @@ def partner_of_referral(user, referral) -> bool:
     if not isinstance(referral, Referral):
         return False
     organisation_ids, access_point_ids = _partner_scope(user)
-    return referral.organisation_id in organisation_ids and referral.access_point_id in access_point_ids
+    return (referral.organisation_id in organisation_ids and referral.access_point_id in access_point_ids
+            and (referral.person_id is None or referral.person.restricted_at is None))
 
 
 @rules.predicate
@@ -253,41 +282,43 @@ def keeps_task(user, task) -> bool:
 # Contacts
 rules.add_perm("cases.add_contact", may_record_contact)
 rules.add_perm("cases.view_contact", works_with_journey)
-rules.add_perm("cases.change_contact", works_with_journey)
+rules.add_perm("cases.change_contact", works_with_journey & ~is_frozen)
 # Consent and privacy notices
 rules.add_perm("cases.view_consent", works_with_journey)
-rules.add_perm("cases.change_consent", works_with_journey)
+rules.add_perm("cases.change_consent", works_with_journey & ~is_frozen)
 rules.add_perm("cases.manage_privacy_notices", directs)
 # Cases
-rules.add_perm("cases.add_case", may_open_anywhere)
+rules.add_perm("cases.add_case", may_open_anywhere & ~is_frozen)
 rules.add_perm("cases.view_case", works_with_journey | partner_shares)
 rules.add_perm("cases.view_case_internal", works_with_journey)  # the full record, not the shared view
-rules.add_perm("cases.change_case", works_on_cases)
+rules.add_perm("cases.change_case", works_on_cases & ~is_frozen)
 rules.add_perm("cases.view_restricted", (works_on_cases & is_case_team_member) | directs)
 rules.add_perm("cases.manage_eligibility", directs)
-rules.add_perm("cases.decide_intake", works_on_cases)
-rules.add_perm("cases.merge_person", directs)
+rules.add_perm("cases.decide_intake", works_on_cases & ~is_frozen)
+rules.add_perm("cases.merge_person", directs & ~is_frozen)
 rules.add_perm("cases.view_screening_flag", reads_screening_flag)
 # Referrals
 rules.add_perm("cases.view_referral", works_with_journey | partner_of_referral)
-rules.add_perm("cases.add_referral", works_on_cases)
-rules.add_perm("cases.answer_referral", receives_referral)
-rules.add_perm("cases.report_referral", partner_of_referral)
-rules.add_perm("cases.withdraw_referral", works_on_cases)  # the access point takes back what it sent or recorded
+rules.add_perm("cases.add_referral", works_on_cases & ~is_frozen)
+rules.add_perm("cases.answer_referral", receives_referral & ~is_frozen)
+rules.add_perm("cases.report_referral", partner_of_referral & ~is_frozen)
+# The access point takes back what it sent or recorded.
+rules.add_perm("cases.withdraw_referral", works_on_cases & ~is_frozen)
 # Plan
 rules.add_perm("cases.view_plan", works_with_journey | partner_shares)
-rules.add_perm("cases.change_plan", works_on_cases)
-rules.add_perm("cases.update_action", works_on_cases | provides_action)
+rules.add_perm("cases.change_plan", works_on_cases & ~is_frozen)
+rules.add_perm("cases.update_action", (works_on_cases | provides_action) & ~is_frozen)
 # Interventions, notes, tasks, documents
-rules.add_perm("cases.add_intervention", works_on_cases)
+rules.add_perm("cases.add_intervention", works_on_cases & ~is_frozen)
 rules.add_perm("cases.view_intervention", works_with_journey)  # the diary; partners never see it
 # Who cannot read an intervention's restricted notes cannot overwrite them either.
-rules.add_perm("cases.change_intervention", works_on_cases & (~has_restricted_notes | is_case_team_member | directs))
+rules.add_perm("cases.change_intervention",
+               works_on_cases & (~has_restricted_notes | is_case_team_member | directs) & ~is_frozen)
 rules.add_perm("cases.view_task", keeps_task | works_with_journey)
-rules.add_perm("cases.add_task", may_record_contact)  # staff of the access point (anywhere when no object)
-rules.add_perm("cases.change_task", keeps_task)
+rules.add_perm("cases.add_task", may_record_contact & ~is_frozen)  # staff of the access point (anywhere when no object)
+rules.add_perm("cases.change_task", keeps_task & ~is_frozen)
 rules.add_perm("cases.view_document", works_with_journey)
-rules.add_perm("cases.add_document", works_with_journey)
+rules.add_perm("cases.add_document", works_with_journey & ~is_frozen)
 
 
 @rules.predicate
@@ -308,19 +339,21 @@ def journey_access_point_ids(user, roles=PERSON_ROLES) -> set[int]:
 
 
 def visible_contacts(user) -> QuerySet[Contact]:
-    return Contact.objects.filter(access_point_id__in=journey_access_point_ids(user))
+    return Contact.objects.filter(access_point_id__in=journey_access_point_ids(user)).filter(
+        restriction_condition(user, "person__"))
 
 
 def visible_cases(user) -> QuerySet[Case]:
     """Cases seen in full by access point staff (partners: ``shared_cases``)."""
-    return Case.objects.filter(access_point_id__in=journey_access_point_ids(user))
+    return Case.objects.filter(access_point_id__in=journey_access_point_ids(user)).filter(
+        restriction_condition(user, "person__"))
 
 
 def shared_cases(user) -> QuerySet[Case]:
     organisation_ids, access_point_ids = _partner_scope(user)
     if not organisation_ids:
         return Case.objects.none()
-    return Case.objects.filter(access_point_id__in=access_point_ids).filter(
+    return Case.objects.filter(access_point_id__in=access_point_ids, person__restricted_at__isnull=True).filter(
         sharing_condition(organisation_ids, person_ref="person_id"))
 
 
@@ -328,8 +361,9 @@ def visible_referrals(user) -> QuerySet[Referral]:
     organisation_ids, partner_aps = _partner_scope(user)
     condition = Q(access_point_id__in=journey_access_point_ids(user))
     if organisation_ids:
-        condition |= Q(organisation_id__in=organisation_ids, access_point_id__in=partner_aps)
-    return Referral.objects.filter(condition)
+        condition |= Q(organisation_id__in=organisation_ids, access_point_id__in=partner_aps,
+                       person__restricted_at__isnull=True)
+    return Referral.objects.filter(condition).filter(restriction_condition(user, "person__"))
 
 
 def answerable_referrals(user) -> QuerySet[Referral]:
@@ -351,22 +385,26 @@ def shared_plan_actions(user) -> QuerySet[PlanAction]:
         return PlanAction.objects.none()
     return PlanAction.objects.filter(
         provider_id__in=organisation_ids, plan__case__access_point_id__in=access_point_ids,
+        plan__case__person__restricted_at__isnull=True,
     ).filter(sharing_condition(organisation_ids, person_ref="plan__case__person_id"))
 
 
 def visible_tasks(user) -> QuerySet[Task]:
     """Tasks of the access points where the user works with people (outreach
     operators included, as ``cases.view_task`` allows), and their own anywhere."""
-    return Task.objects.filter(Q(assignee=user) | Q(access_point_id__in=journey_access_point_ids(user)))
+    return Task.objects.filter(Q(assignee=user) | Q(access_point_id__in=journey_access_point_ids(user))).filter(
+        restriction_condition(user, "case__person__"))
 
 
 def visible_documents(user) -> QuerySet[CaseDocument]:
-    return CaseDocument.objects.filter(person__access_point_id__in=journey_access_point_ids(user))
+    return CaseDocument.objects.filter(person__access_point_id__in=journey_access_point_ids(user)).filter(
+        restriction_condition(user, "person__"))
 
 
 def visible_consents(user) -> QuerySet[Consent]:
     """Consents (active and withdrawn) of the persons of the user's access points."""
-    return Consent.objects.filter(person__access_point_id__in=journey_access_point_ids(user))
+    return Consent.objects.filter(person__access_point_id__in=journey_access_point_ids(user)).filter(
+        restriction_condition(user, "person__"))
 
 
 def visible_privacy_notices(user) -> QuerySet[PrivacyNotice]:

@@ -68,13 +68,86 @@ def _actor_fields(actor, request) -> dict[str, Any]:
     return fields
 
 
+# Identity fields of persons and of the rows about them, by model label (core
+# depends on no app, so labels are strings). Their values never reach the
+# audit trail: entries are append-only and outlive an erased person, so they
+# must not hold identity in the first place. Free text (any TextField) of
+# these models is masked too: it may quote a name.
+PERSON_IDENTITY_FIELDS: dict[str, frozenset[str]] = {
+    "people.person": frozenset({
+        "first_name", "last_name", "name_key", "gender_identity", "birth_date", "birth_place", "tax_code", "phone",
+        "email", "household_notes", "aliases", "restriction_reason",
+    }),
+    "people.personalias": frozenset({"alias"}),
+    "people.residencepermit": frozenset({"number"}),
+    "cases.contact": frozenset({"alias", "place_description", "gender"}),
+    "cases.casedocument": frozenset({"title", "file"}),
+    "governance.personrectification": frozenset({"old_value", "new_value"}),
+}
+MASK_SET = "[set]"
+MASK_CHANGED = "[redacted]"
+
+
+def _is_personal(model) -> bool:
+    """Person itself, and any model with a foreign key to it."""
+    if model._meta.label_lower == "people.person":
+        return True
+    return any(getattr(f.related_model, "_meta", None) is not None
+               and f.related_model._meta.label_lower == "people.person"
+               for f in model._meta.concrete_fields if f.is_relation)
+
+
+def _masked_field_names(model) -> set[str]:
+    names = set(PERSON_IDENTITY_FIELDS.get(model._meta.label_lower, ()))
+    if _is_personal(model):
+        names |= {f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)}
+    return names
+
+
+def _mask_value(value: Any) -> Any:
+    if value in (None, "", [], {}) or value in (MASK_SET, MASK_CHANGED):
+        return value
+    return MASK_SET
+
+
+def mask_changes(obj: models.Model | None, changes: dict | None) -> dict:
+    """``changes`` with the values of identity and free-text fields of ``obj``
+    replaced by a marker: the field name stays, so the trail still tells what
+    changed. Callers mask already; this is the last line."""
+    if not changes or obj is None:
+        return changes or {}
+    masked_names = _masked_field_names(type(obj))
+    out = {}
+    for name, value in changes.items():
+        if name in masked_names and isinstance(value, list | tuple) and len(value) == 2:
+            old, new = (_mask_value(v) for v in value)
+            if old == new == MASK_SET:
+                old = new = MASK_CHANGED
+            value = [old, new]
+        elif name in masked_names:
+            value = _mask_value(value)
+        out[name] = value
+    return out
+
+
 def _object_fields(obj: models.Model | None) -> dict[str, Any]:
+    """What the entry says of its object. For persons and the rows about them
+    the representation is the case number or their kind and id
+    (``response #12``), never a name:
+    ``__str__`` of those models is non-identifying too, but is not trusted."""
     if obj is None:
         return {}
+    if obj._meta.label_lower == "people.person":
+        # The case number is a pseudonym, kept when the person is erased.
+        representation = getattr(obj, "case_number", "") or f"person #{obj.pk}"
+    elif _is_personal(type(obj)):
+        representation = f"{obj._meta.model_name} #{obj.pk}"
+    else:
+        representation = str(obj)
     return {
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
-        "object_repr": str(obj)[:200],
+        "object_repr": representation[:200],
     }
 
 
@@ -88,7 +161,7 @@ def audit_record(
     access_point_id: int | None = None,
     actor_username: str = "",
 ) -> AuditEntry:
-    fields = {"action": action, "changes": changes or {}}
+    fields = {"action": action, "changes": mask_changes(obj, changes)}
     fields.update(_object_fields(obj))
     fields.update(_actor_fields(actor, request))
     if access_point_id is not None:
@@ -133,10 +206,12 @@ def audit_list(*, actor, model, ids, query: dict | None = None, request=None):
     )
 
 
-def audit_export(*, actor, what: str, count: int, request=None):
+def audit_export(*, actor, what: str, count: int, request=None, obj: models.Model | None = None):
+    """``obj``: the record exported, when the export is about one (a person's data)."""
     return audit_record(
         action=AuditAction.EXPORT,
         actor=actor,
+        obj=obj,
         request=request,
         changes={"export": what, "rows": count},
     )

@@ -158,6 +158,16 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
+    # Restriction of processing (GDPR art. 18), set and lifted by a director
+    # through ``pua.governance.privacy_services``: while set the record is
+    # frozen and seen only by the directors of its access point.
+    restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True, editable=False)
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", editable=False, verbose_name=_("restricted by"))
+    restriction_reason = models.TextField(_("reason for the restriction"), blank=True, editable=False)
+    # Erasure by pseudonymisation (GDPR art. 17): identity destroyed, the
+    # anonymous case data kept for statistics.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("person")
@@ -175,6 +185,14 @@ class Person(models.Model):
 
     def __str__(self):
         return self.case_number or "?"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class PersonAlias(models.Model):

@@ -53,6 +53,16 @@ def _redacted(changes: dict) -> dict:
     return out
 
 
+def person_ensure_writable(person: Person) -> None:
+    """Refuse any change to a person whose processing is restricted or who was
+    erased (the same rule as ``access.is_frozen``, for the services)."""
+    if person.erased_at is not None:
+        raise ValidationError(_("This person was erased: their record cannot be changed."), code="erased")
+    if person.restricted_at is not None:
+        raise ValidationError(_("The processing of this person's data is restricted: their record cannot be "
+                                "changed until a director lifts the restriction."), code="restricted")
+
+
 def _next_case_number(year: int) -> str:
     """Locks the year's counter row until the transaction ends, so two
     registrations never get the same number."""
@@ -185,6 +195,7 @@ def person_update(person: Person, *, by, aliases=None, citizenships=None, langua
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     person = Person.objects.select_for_update().get(pk=person.pk)
+    person_ensure_writable(person)
     before = snapshot(person, _AUDITED)
     old_related = _related_snapshot(
         [a.alias for a in person.aliases.all()] if aliases is not None else None,
@@ -220,6 +231,7 @@ def person_update(person: Person, *, by, aliases=None, citizenships=None, langua
 @transaction.atomic
 def residence_permit_add(person: Person, *, by, request=None, **fields) -> ResidencePermit:
     """Record a permit; a new current permit makes the earlier ones not current."""
+    person_ensure_writable(person)
     permit = ResidencePermit(person=person, **fields)
     permit.full_clean()
     if permit.issued_on and permit.expires_on and permit.expires_on < permit.issued_on:

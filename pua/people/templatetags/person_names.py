@@ -11,5 +11,7 @@ register = template.Library()
 
 @register.filter
 def person_name(person) -> str:
+    if getattr(person, "erased_at", None) is not None:
+        return _("Erased person #%(id)s") % {"id": person.pk}
     name = f"{person.last_name} {person.first_name}".strip()
     return name or _("name not recorded")
