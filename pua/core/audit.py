@@ -116,7 +116,7 @@ def mask_changes(obj: models.Model | None, changes: dict | None) -> dict:
     changed. Callers mask already; this is the last line."""
     if not changes or obj is None:
         return changes or {}
-    masked_names = _masked_field_names(type(obj))
+    masked_names = _masked_field_names(obj._meta.model)  # obj may be a lazy proxy (request.user)
     out = {}
     for name, value in changes.items():
         if name in masked_names and isinstance(value, list | tuple) and len(value) == 2:
@@ -140,7 +140,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, Any]:
     if obj._meta.label_lower == "people.person":
         # The case number is a pseudonym, kept when the person is erased.
         representation = getattr(obj, "case_number", "") or f"person #{obj.pk}"
-    elif _is_personal(type(obj)):
+    elif _is_personal(obj._meta.model):
         representation = f"{obj._meta.model_name} #{obj.pk}"
     else:
         representation = str(obj)

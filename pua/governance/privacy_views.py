@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.audited import audited, not_audited
 from pua.core.shortcuts import found, require_perm, save_form, show_errors
 
 from . import privacy_selectors, privacy_services, ropa
@@ -62,6 +63,7 @@ def _page(request, person, **forms):
     return render(request, "governance/privacy/person_privacy.html", context, status=forms.get("status", 200))
 
 
+@audited
 @login_required
 def person_privacy(request, pk):
     person = _person(request, pk)
@@ -69,6 +71,7 @@ def person_privacy(request, pk):
     return _page(request, person)
 
 
+@audited
 @login_required
 @require_POST
 def person_export(request, pk):
@@ -80,6 +83,7 @@ def person_export(request, pk):
     return response
 
 
+@not_audited(reason="a change only, audited by its service; shows no record")
 @login_required
 @require_POST
 def person_restrict(request, pk):
@@ -94,6 +98,7 @@ def person_restrict(request, pk):
     return _page(request, person, restriction_form=form, status=400)
 
 
+@not_audited(reason="a change only, audited by its service; shows no record")
 @login_required
 @require_POST
 def person_restriction_lift(request, pk):
@@ -107,6 +112,7 @@ def person_restriction_lift(request, pk):
     return redirect("privacy:person_privacy", pk=person.pk)
 
 
+@not_audited(reason="a change only, audited by its service; shows no record")
 @login_required
 @require_POST
 def legal_hold_set(request, pk):
@@ -121,6 +127,7 @@ def legal_hold_set(request, pk):
     return _page(request, person, hold_form=form, status=400)
 
 
+@not_audited(reason="a change only, audited by its service; shows no record")
 @login_required
 @require_POST
 def legal_hold_lift(request, pk, hold_pk):
@@ -135,9 +142,12 @@ def legal_hold_lift(request, pk, hold_pk):
     return redirect("privacy:person_privacy", pk=person.pk)
 
 
+@audited
 @login_required
 def person_erase(request, pk):
     person = _person(request, pk)
+    if request.method != "POST":
+        audit_read(actor=request.user, obj=person, request=request)
     form = ErasureForm(request.POST or None, person=person)
     status = 200
     if request.method == "POST":
@@ -152,9 +162,12 @@ def person_erase(request, pk):
     }, status=status)
 
 
+@audited
 @login_required
 def person_rectify(request, pk):
     person = _person(request, pk, "governance.rectify_person")
+    if request.method != "POST":
+        audit_read(actor=request.user, obj=person, request=request)
     form = RectificationForm.for_person(person, request.POST or None)
     status = 200
     if request.method == "POST":
@@ -174,6 +187,7 @@ def person_rectify(request, pk):
     }, status=status)
 
 
+@not_audited(reason="describes the processing from the models, never a person")
 @login_required
 def processing_record(request):
     """The record of processing activities (GDPR art. 30), generated from the models."""

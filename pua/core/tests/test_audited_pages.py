@@ -191,6 +191,10 @@ PAGES = {
     "assessments:overrides": ("director", "get", lambda s: _u("assessments:overrides"), None),
     "assessments:aggregates_csv": ("director", "get", lambda s: _u("assessments:aggregates_csv"), None),
     "assessments:aggregates_xlsx": ("director", "get", lambda s: _u("assessments:aggregates_xlsx"), None),
+    "privacy:person_privacy": ("director", "get", lambda s: _u("privacy:person_privacy", s["person"].pk), None),
+    "privacy:person_export": ("director", "post", lambda s: _u("privacy:person_export", s["person"].pk), {}),
+    "privacy:person_erase": ("director", "get", lambda s: _u("privacy:person_erase", s["person"].pk), None),
+    "privacy:person_rectify": ("director", "get", lambda s: _u("privacy:person_rectify", s["person"].pk), None),
 }
 
 

@@ -102,11 +102,11 @@ def test_it_audits_the_erasure_without_identity(world, subject, login):
 
 def test_the_search_pages_no_longer_find_the_person(world, subject, login):
     client = login(world.users["director"])
-    assert subject.case_number in client.get("/people/", {"q": LAST}).content.decode()
+    assert subject.case_number in client.get("/people/", {"q": LAST}, follow=True).content.decode()
     _erase(client, subject)
     for url in ("/people/", "/find/"):
         for term in (LAST, TAX_CODE, f"{FIRST} {LAST}"):
-            page = client.get(url, {"q": term}).content.decode()
+            page = client.get(url, {"q": term}, follow=True).content.decode()
             assert subject.case_number not in page, (url, term)
             assert f"/people/{subject.pk}/" not in page and f"/cases/person/{subject.pk}/" not in page
 
