@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from .concurrency import StaleObject
+
 
 def found(obj):
     """The object, or 404: an object outside the user's reach looks missing."""
@@ -30,9 +32,16 @@ def save_form(request, form, write, success_message):
 
     On success add ``success_message`` and return the service's result (or
     True when it returns nothing); when the service refuses the data, put its
-    errors on the form and return None, so the view renders the form again."""
+    errors on the form and return None, so the view renders the form again.
+    When the record changed since the form was opened, the form also shows
+    what differs (``VersionedFormMixin.show_conflict``)."""
     try:
         result = write(form.cleaned_data)
+    except StaleObject as error:
+        if hasattr(form, "show_conflict"):
+            form.show_conflict(error)
+        show_errors(form, error)
+        return None
     except ValidationError as error:
         show_errors(form, error)
         return None

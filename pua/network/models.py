@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
+
 from . import validators
 
 
@@ -116,7 +118,7 @@ class Territory(models.Model):
         return self.name
 
 
-class AccessPoint(models.Model):
+class AccessPoint(Versioned, models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=AccessPointKind.choices,
                             default=AccessPointKind.SINGLE_ACCESS_POINT)
@@ -149,7 +151,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
 
-class Organisation(models.Model):
+class Organisation(Versioned, models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices, db_index=True)
     tax_code = models.CharField(_("tax code"), max_length=16, blank=True, validators=[validators.validate_tax_code],
@@ -193,7 +195,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Versioned, models.Model):
     """A user's role within an organisation, at the access points listed."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
@@ -223,7 +225,7 @@ class NetworkRelation(models.TextChoices):
     INFORMAL_NETWORK = "informal_network", _("Informal network")
 
 
-class NetworkLink(models.Model):
+class NetworkLink(Versioned, models.Model):
     """An organisation's place in an access point's network (seed 000: the
     formal partners with their contract, the informal network with its
     possible contribution)."""
@@ -304,7 +306,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(models.Q(programme__isnull=True) | models.Q(programme_id=programme_id))
 
 
-class Service(models.Model):
+class Service(Versioned, models.Model):
     """An entry of the service catalogue (``Service`` in the glossary).
 
     Codes (``F2.4.c``) are stable identifiers used by the API, imports,
@@ -356,7 +358,7 @@ class Service(models.Model):
         return self.retired_at is not None
 
 
-class Site(models.Model):
+class Site(Versioned, models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="sites")
     name = models.CharField(_("name"), max_length=200)
@@ -377,7 +379,7 @@ class Site(models.Model):
         return f"{self.name} ({self.municipality.name})" if self.municipality_id else self.name
 
 
-class ContactPerson(models.Model):
+class ContactPerson(Versioned, models.Model):
     """A person to call at an organisation; shown to operators only."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
@@ -422,7 +424,7 @@ class OfferingQuerySet(models.QuerySet):
         return self.filter(is_active=True, organisation__is_active=True, service__retired_at__isnull=True)
 
 
-class Offering(models.Model):
+class Offering(Versioned, models.Model):
     """Which organisation offers which catalogue service, where, for whom."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -494,7 +496,7 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
-class Agreement(models.Model):
+class Agreement(Versioned, models.Model):
     access_point = models.ForeignKey(AccessPoint, verbose_name=_("access point"), on_delete=models.PROTECT,
                                      related_name="agreements")
     kind = models.CharField(_("kind"), max_length=30, choices=AgreementKind.choices)
@@ -537,7 +539,7 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class NetworkContact(models.Model):
+class NetworkContact(Versioned, models.Model):
     """One contact with a network actor (NAUTILUS: contacts with businesses,
     third sector, training bodies and institutions)."""
 
