@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
+from pua.core.concurrency import parse_version
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.people.access import screening_flag_access_point_ids, visible_persons
@@ -177,7 +178,8 @@ def case_detail(request, pk):
 def case_transition(request, pk):
     case = _staff_case(request, pk, "cases.change_case")
     try:
-        case_services.case_transition(case=case, to=request.POST.get("to", ""), by=request.user)
+        case_services.case_transition(case=case, to=request.POST.get("to", ""), by=request.user,
+                                      expected_version=parse_version(request.POST.get("version")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

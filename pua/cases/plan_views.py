@@ -125,9 +125,11 @@ def goal_edit(request, case_pk, pk):
     case, plan = _staff_plan(request, case_pk)
     goal = selectors.goal_get(plan, pk)
     audit_read(actor=request.user, obj=case, request=request)
-    form = GoalForm(request.POST or None, initial={"area": goal.area, "description": goal.description})
+    form = GoalForm(request.POST or None, initial={"area": goal.area, "description": goal.description},
+                    version=goal.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.goal_update(goal=goal, by=request.user, **data),
+        saved = save_form(request, form, lambda data: services.goal_update(
+            goal=goal, by=request.user, expected_version=form.expected_version, **data),
                           _("Goal saved."))
         if saved:
             return redirect(_plan_url(case, f"goal-{goal.pk}"))
@@ -177,7 +179,8 @@ def _action_form(request, case, plan, *, action=None, url: str):
     else:
         initial = {"goal": request.GET.get("goal"), "service": raw_service}
     form = ActionForm(request.POST if submitted else None, initial=initial, plan=plan, user=request.user,
-                      service=service, action=action, refresh_url=url)
+                      service=service, action=action, refresh_url=url,
+                      version=action.version if action is not None else None)
     return form, submitted
 
 
@@ -209,8 +212,9 @@ def action_edit(request, case_pk, pk):
     form, submitted = _action_form(request, case, plan, action=action,
                                    url=reverse("cases:plan_action_edit", args=[case.pk, action.pk]))
     if submitted and form.is_valid():
-        saved = save_form(request, form, lambda data: services.action_update(action=action, by=request.user,
-                                                                              **form.service_data()), _("Action saved."))
+        saved = save_form(request, form, lambda data: services.action_update(
+            action=action, by=request.user, expected_version=form.expected_version, **form.service_data()),
+            _("Action saved."))
         if saved:
             return redirect(_plan_url(case, f"action-{action.pk}"))
     return _render_action_form(request, case, plan, form, action)
@@ -229,10 +233,11 @@ def action_status(request, case_pk, pk):
         action = selectors.action_get(plan, pk)
     require_perm(user, "cases.update_action", action)
     audit_read(actor=user, obj=case, request=request)
-    form = ActionStatusForm(request.POST or None, initial={"status": action.status, "outcome_note": action.outcome_note})
+    form = ActionStatusForm(request.POST or None, initial={"status": action.status, "outcome_note": action.outcome_note},
+                            version=action.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.action_set_status(action=action, by=user, **data),
-                          _("Action updated."))
+        saved = save_form(request, form, lambda data: services.action_set_status(
+            action=action, by=user, expected_version=form.expected_version, **data), _("Action updated."))
         if saved:
             if shared and not shared_cases(user).filter(pk=case.pk).exists():
                 # Their last active action is over: the person is no longer shared with them.
@@ -267,10 +272,11 @@ def plan_agree(request, case_pk):
 def plan_cadence(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
     audit_read(actor=request.user, obj=case, request=request)
-    form = CadenceForm(request.POST or None, initial={"review_every_days": plan.review_every_days})
+    form = CadenceForm(request.POST or None, initial={"review_every_days": plan.review_every_days},
+                       version=plan.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.plan_set_review_cadence(plan=plan, by=request.user,
-                                                                                        **data),
+        saved = save_form(request, form, lambda data: services.plan_set_review_cadence(
+            plan=plan, by=request.user, expected_version=form.expected_version, **data),
                           _("Review cadence saved."))
         if saved:
             return redirect(_plan_url(case, "reviews"))
