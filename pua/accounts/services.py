@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from pua.core.audit import audit_change, audit_record, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 PROFILE_FIELDS = ["first_name", "last_name", "email", "preferred_language"]
@@ -24,12 +25,13 @@ def user_login_failed_recorded(*, username: str, request):
 
 
 @transaction.atomic
-def user_update_profile(*, user, by, request=None, **values):
+def user_update_profile(*, user, by, request=None, expected_version: int | None = None, **values):
     before = snapshot_stored(user, PROFILE_FIELDS)
     for name in PROFILE_FIELDS:
         if name in values:
             setattr(user, name, values[name])
     user.full_clean(exclude=["password"])
+    claim(user, expected_version)
     user.save(update_fields=[n for n in PROFILE_FIELDS if n in values])
     changes = diff(before, snapshot(user, PROFILE_FIELDS))
     if changes:

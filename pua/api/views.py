@@ -27,6 +27,7 @@ from pua.network.middleware import current_access_point
 from pua.network.models import AccessPoint, Membership, Organisation, Programme, Territory
 
 from . import serializers
+from .concurrency import ConcurrencyAutoSchema, ConcurrencyMixin
 from .errors import validation_error_from_django
 from .filters import MembershipFilter, OrganisationFilter
 from .permissions import RulesPermission
@@ -39,10 +40,10 @@ User = get_user_model()
 AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
 
 
-class ApiViewSet(viewsets.GenericViewSet):
+class ApiViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [RulesPermission]
-    schema = ApiAutoSchema()
+    schema = ConcurrencyAutoSchema()
     model = None  # the model whose rules permissions apply
 
     def initial(self, request, *args, **kwargs):

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .case_services import event_record
@@ -158,7 +159,8 @@ def privacy_notice_create(*, by, access_point, version, language, title, valid_f
 
 
 @transaction.atomic
-def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, **values) -> PrivacyNotice:
+def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, expected_version: int | None = None,
+                          **values) -> PrivacyNotice:
     """Change a notice; once given to someone, only whether it is active."""
     unknown = set(values) - set(NOTICE_FIELDS)
     if unknown:
@@ -174,6 +176,7 @@ def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, **values) 
             _("This notice has already been given to people: its content cannot change. "
               "Create a new version instead."), code="already_given")
     _check_notice(notice)
+    claim(notice, expected_version)
     notice.save()
     changes = diff(before, snapshot(notice, NOTICE_FIELDS))
     if changes:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 from pua.people.services import person_create
 
@@ -127,7 +128,8 @@ def contact_create(*, by, access_point, person=None, materials_languages=(), req
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, by, materials_languages=None, request=None, **values) -> Contact:
+def contact_update(*, contact: Contact, by, materials_languages=None, request=None,
+                   expected_version: int | None = None, **values) -> Contact:
     """Correct what was recorded; the person link changes only through ``contact_link``."""
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
@@ -140,6 +142,7 @@ def contact_update(*, contact: Contact, by, materials_languages=None, request=No
             continue
         setattr(contact, name, value)
     _check(contact)
+    claim(contact, expected_version)
     contact.save()
     languages = old_languages if materials_languages is None else list(materials_languages)
     if materials_languages is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .case_services import event_record
@@ -80,7 +81,7 @@ def task_create(*, access_point, by, kind: str, title: str, due_at, assignee, de
 
 
 @transaction.atomic
-def task_update(*, task: Task, by, request=None, **values) -> Task:
+def task_update(*, task: Task, by, request=None, expected_version: int | None = None, **values) -> Task:
     """Change the fields of ``TASK_FIELDS`` given in ``values``."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -95,6 +96,7 @@ def task_update(*, task: Task, by, request=None, **values) -> Task:
         raise ValidationError({"case": _("The case is closed: reopen it before planning work on it.")},
                               code="case_closed")
     _check(task)
+    claim(task, expected_version)
     task.save()
     changes = _audit_changes(before, snapshot(task, _AUDITED))
     if changes:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import access, geo
@@ -116,7 +117,7 @@ def service_reactivate(*, service: Service, by, request=None) -> Service:
 
 @transaction.atomic
 def organisation_profile_update(*, organisation: Organisation, by, territories=None, languages=None, request=None,
-                                **values) -> Organisation:
+                                expected_version: int | None = None, **values) -> Organisation:
     """Legal form, sector, description, territories covered and languages.
     Territories added or removed must be ones the editor works in."""
     before = snapshot_stored(organisation, PROFILE_FIELDS)
@@ -127,6 +128,7 @@ def organisation_profile_update(*, organisation: Organisation, by, territories=N
         if name in PROFILE_FIELDS:
             setattr(organisation, name, value)
     organisation.full_clean()
+    claim(organisation, expected_version)
     organisation.save()
     after.update(snapshot(organisation, PROFILE_FIELDS))
     if territories is not None:
@@ -177,13 +179,14 @@ def site_create(*, organisation: Organisation, by, request=None, **values) -> Si
 
 
 @transaction.atomic
-def site_update(*, site: Site, by, request=None, **values) -> Site:
+def site_update(*, site: Site, by, request=None, expected_version: int | None = None, **values) -> Site:
     before = snapshot_stored(site, SITE_FIELDS)
     for name, value in values.items():
         if name in SITE_FIELDS:
             setattr(site, name, value)
     _check_coordinates(site)
     site.full_clean()
+    claim(site, expected_version)
     site.save()
     changes = diff(before, snapshot(site, SITE_FIELDS))
     if changes:
@@ -217,12 +220,14 @@ def contact_person_create(*, organisation: Organisation, by, request=None, **val
 
 
 @transaction.atomic
-def contact_person_update(*, contact_person: ContactPerson, by, request=None, **values) -> ContactPerson:
+def contact_person_update(*, contact_person: ContactPerson, by, request=None, expected_version: int | None = None,
+                          **values) -> ContactPerson:
     before = snapshot_stored(contact_person, CONTACT_PERSON_FIELDS)
     for name, value in values.items():
         if name in CONTACT_PERSON_FIELDS:
             setattr(contact_person, name, value)
     contact_person.full_clean()
+    claim(contact_person, expected_version)
     contact_person.save()
     changes = diff(before, snapshot(contact_person, CONTACT_PERSON_FIELDS))
     if changes:
@@ -240,7 +245,8 @@ def contact_person_delete(*, contact_person: ContactPerson, by, request=None) ->
 # --- network links ---------------------------------------------------------------------------
 
 @transaction.atomic
-def network_link_update(*, link: NetworkLink, by, request=None, **values) -> NetworkLink:
+def network_link_update(*, link: NetworkLink, by, request=None, expected_version: int | None = None,
+                        **values) -> NetworkLink:
     """How an organisation takes part in one access point's network: a formal
     partner with its role or contract, or the informal network with what it
     contributes."""
@@ -251,6 +257,7 @@ def network_link_update(*, link: NetworkLink, by, request=None, **values) -> Net
     if link.relation == NetworkRelation.FORMAL_PARTNER and not link.role.strip():
         raise ValidationError({"role": _("Describe the role or contract of a formal partner.")})
     link.full_clean()
+    claim(link, expected_version)
     link.save()
     changes = diff(before, snapshot(link, NETWORK_LINK_FIELDS))
     if changes:
@@ -313,7 +320,7 @@ def offering_create(*, organisation: Organisation, by, service: Service, site: S
 
 @transaction.atomic
 def offering_update(*, offering: Offering, by, target_groups=None, languages=None, request=None,
-                    **values) -> Offering:
+                    expected_version: int | None = None, **values) -> Offering:
     before = _offering_snapshot(offering, stored=True)
     for name, value in values.items():
         if name in OFFERING_FIELDS:
@@ -323,6 +330,7 @@ def offering_update(*, offering: Offering, by, target_groups=None, languages=Non
     offering.search_text = search_text(offering.description)
     _place(offering)
     offering.full_clean()
+    claim(offering, expected_version)
     offering.save()
     if target_groups is not None:
         offering.target_groups.set(target_groups)

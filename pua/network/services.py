@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import geo
@@ -61,7 +62,8 @@ def organisation_create(*, by, access_points, request=None, **values) -> Organis
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by, access_points=None, request=None, **values) -> Organisation:
+def organisation_update(*, organisation: Organisation, by, access_points=None, request=None,
+                        expected_version: int | None = None, **values) -> Organisation:
     values = _normalise_identifiers(values)
     before = snapshot_stored(organisation, ORGANISATION_FIELDS)
     before["access_points"] = sorted(organisation.access_points.values_list("id", flat=True))
@@ -70,6 +72,7 @@ def organisation_update(*, organisation: Organisation, by, access_points=None, r
             setattr(organisation, name, value)
     organisation.search_text = search_text(organisation.name)
     organisation.full_clean()
+    claim(organisation, expected_version)
     organisation.save()
     after = snapshot(organisation, ORGANISATION_FIELDS)
     after["access_points"] = before["access_points"]
@@ -112,12 +115,14 @@ def organisation_set_active(*, organisation: Organisation, active: bool, by, req
 
 
 @transaction.atomic
-def access_point_update(*, access_point: AccessPoint, by, request=None, **values) -> AccessPoint:
+def access_point_update(*, access_point: AccessPoint, by, request=None, expected_version: int | None = None,
+                        **values) -> AccessPoint:
     before = snapshot_stored(access_point, ACCESS_POINT_FIELDS)
     for name, value in values.items():
         if name in ACCESS_POINT_FIELDS:
             setattr(access_point, name, value)
     access_point.full_clean()
+    claim(access_point, expected_version)
     access_point.save()
     changes = diff(before, snapshot(access_point, ACCESS_POINT_FIELDS))
     if changes:
@@ -153,7 +158,7 @@ def membership_create(*, by, user, organisation, role: str, access_points, reque
 
 @transaction.atomic
 def membership_update(*, membership: Membership, by, role: str | None = None, access_points=None,
-                      is_active: bool | None = None, request=None) -> Membership:
+                      is_active: bool | None = None, request=None, expected_version: int | None = None) -> Membership:
     stored = snapshot_stored(membership, ["role", "is_active"])
     before = {"role": stored["role"], "is_active": stored["is_active"],
               "access_points": sorted(membership.access_points.values_list("id", flat=True))}
@@ -166,6 +171,7 @@ def membership_update(*, membership: Membership, by, role: str | None = None, ac
         membership.is_active = is_active
         after["is_active"] = is_active
     membership.full_clean()
+    claim(membership, expected_version)
     membership.save()
     if access_points is not None:
         access_points = list(access_points)
