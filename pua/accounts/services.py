@@ -69,10 +69,11 @@ def user_create(*, by, username: str, first_name: str = "", last_name: str = "",
 
 
 @transaction.atomic
-def user_set_active(*, user, active: bool, by, request=None):
+def user_set_active(*, user, active: bool, by, request=None, expected_version: int | None = None):
     if user.is_active == active:
         return user
     user.is_active = active
+    claim(user, expected_version)
     user.save(update_fields=["is_active"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=user,
                  changes={"is_active": [not active, active]}, request=request)

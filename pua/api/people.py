@@ -460,7 +460,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
         values = serializer.service_values()
         if set(values) & set(IDENTITY_FIELDS) and not request.user.has_perm("people.view_person_identity", person):
             raise exceptions.PermissionDenied(_("Only those who may see the identity of the person may change it."))
-        people_services.person_update(person, by=request.user, request=request, **values)
+        people_services.person_update(person, by=request.user, request=request, expected_version=self.if_match(person),
+                                      **values)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=MergeSerializer, responses=PersonSerializer)

@@ -105,6 +105,7 @@ class AccessPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         serializer = self.get_serializer(access_point, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         network_services.access_point_update(access_point=access_point, by=request.user, request=request,
+                                             expected_version=self.if_match(access_point),
                                              **serializer.validated_data)
         return Response(self.get_serializer(access_point).data)
 
@@ -145,19 +146,22 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         switching = active is not None and active != organisation.is_active
         if switching and not request.user.has_perm("network.delete_organisation", organisation):
             raise exceptions.PermissionDenied
+        expected = self.if_match(organisation)
         with transaction.atomic():
             if values:
                 network_services.organisation_update(organisation=organisation, by=request.user, request=request,
-                                                     **values)
+                                                     expected_version=expected, **values)
+                expected = None  # the row is now claimed by this transaction
             if active is not None:
                 network_services.organisation_set_active(organisation=organisation, active=active,
-                                                         by=request.user, request=request)
+                                                         by=request.user, request=request,
+                                                         expected_version=expected)
         return Response(self.get_serializer(organisation).data)
 
     def destroy(self, request, *args, **kwargs):
         organisation = self.get_object()
         network_services.organisation_set_active(organisation=organisation, active=False, by=request.user,
-                                                 request=request)
+                                                 request=request, expected_version=self.if_match(organisation))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -203,7 +207,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         if person.pk == request.user.pk:
             raise exceptions.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
         account_services.user_set_active(user=person, active=serializer.validated_data["is_active"],
-                                         by=request.user, request=request)
+                                         by=request.user, request=request, expected_version=self.if_match(person))
         return Response(self.get_serializer(person).data)
 
 
@@ -237,7 +241,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
                                                             context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         network_services.membership_update(membership=membership, by=request.user, request=request,
-                                           **serializer.validated_data)
+                                           expected_version=self.if_match(membership), **serializer.validated_data)
         return Response(self.get_serializer(membership).data)
 
 

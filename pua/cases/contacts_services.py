@@ -154,7 +154,7 @@ def contact_update(*, contact: Contact, by, materials_languages=None, request=No
 
 
 @transaction.atomic
-def contact_link(*, contact: Contact, person, by, request=None) -> Contact:
+def contact_link(*, contact: Contact, person, by, request=None, expected_version: int | None = None) -> Contact:
     """Link a contact to a person of its access point (or move it to another
     one, when it was linked by mistake). The open case, if any, records it."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -163,6 +163,7 @@ def contact_link(*, contact: Contact, person, by, request=None) -> Contact:
         raise ValidationError({"person": _("The contact is already linked to this person.")}, code="already_linked")
     old = contact.person_id
     contact.person = person
+    claim(contact, expected_version)
     contact.save(update_fields=["person"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, changes={"person": [old, person.pk]},
                  request=request)

@@ -90,11 +90,12 @@ def criterion_update(*, criterion, by, expected_version: int | None = None, **va
 
 
 @transaction.atomic
-def criterion_set_active(*, criterion, by, active: bool) -> EligibilityCriterion:
+def criterion_set_active(*, criterion, by, active: bool, expected_version: int | None = None) -> EligibilityCriterion:
     """Criteria are deactivated, never deleted: past decisions refer to them."""
     _require(by, "cases.manage_eligibility", criterion)
     if criterion.is_active != active:
         criterion.is_active = active
+        claim(criterion, expected_version)
         criterion.save(update_fields=["is_active"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, changes={"is_active": [not active, active]})
     return criterion

@@ -117,7 +117,7 @@ def _locked(task: Task) -> Task:
 
 
 @transaction.atomic
-def task_complete(*, task: Task, by, at=None, request=None) -> Task:
+def task_complete(*, task: Task, by, at=None, request=None, expected_version: int | None = None) -> Task:
     """Mark the task done (an appointment: held)."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -125,6 +125,7 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
     if task.done_at is not None:
         raise ValidationError(_("This is already marked as done."), code="already_done")
     task.done_at = at or timezone.now()
+    claim(task, expected_version)
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task,
                  changes={"done_at": [None, task.done_at.isoformat()]}, request=request)
@@ -134,7 +135,7 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
 
 
 @transaction.atomic
-def task_reopen(*, task: Task, by, request=None) -> Task:
+def task_reopen(*, task: Task, by, request=None, expected_version: int | None = None) -> Task:
     """Undo ``task_complete``: the task is open again."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -143,6 +144,7 @@ def task_reopen(*, task: Task, by, request=None) -> Task:
         raise ValidationError(_("This is still open."), code="not_done")
     old = task.done_at
     task.done_at = None
+    claim(task, expected_version)
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task, changes={"done_at": [old.isoformat(), None]},
                  request=request)

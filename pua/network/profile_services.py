@@ -91,11 +91,12 @@ def service_create(*, by, programme, parent: Service, code: str, label_it: str, 
 
 
 @transaction.atomic
-def service_retire(*, service: Service, by, request=None) -> Service:
+def service_retire(*, service: Service, by, request=None, expected_version: int | None = None) -> Service:
     """Catalogue entries are never deleted — history and indicators use their
     codes — they are retired: no new offering or record may use them."""
     if service.retired_at is None:
         service.retired_at = timezone.now()
+        claim(service, expected_version)
         service.save(update_fields=["retired_at"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=service, request=request,
                      changes={"retired_at": [None, service.retired_at.isoformat()]})
@@ -103,10 +104,11 @@ def service_retire(*, service: Service, by, request=None) -> Service:
 
 
 @transaction.atomic
-def service_reactivate(*, service: Service, by, request=None) -> Service:
+def service_reactivate(*, service: Service, by, request=None, expected_version: int | None = None) -> Service:
     if service.retired_at is not None:
         before = service.retired_at.isoformat()
         service.retired_at = None
+        claim(service, expected_version)
         service.save(update_fields=["retired_at"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=service, request=request,
                      changes={"retired_at": [before, None]})
@@ -343,12 +345,13 @@ def offering_update(*, offering: Offering, by, target_groups=None, languages=Non
 
 
 @transaction.atomic
-def offering_confirm(*, offering: Offering, by, request=None) -> Offering:
+def offering_confirm(*, offering: Offering, by, request=None, expected_version: int | None = None) -> Offering:
     """Someone checked that the offering is still as described."""
     before = [offering.last_confirmed_at.isoformat() if offering.last_confirmed_at else None,
               offering.last_confirmed_by_id]
     offering.last_confirmed_at = timezone.now()
     offering.last_confirmed_by = by
+    claim(offering, expected_version)
     offering.save(update_fields=["last_confirmed_at", "last_confirmed_by"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=offering, request=request, changes={
         "last_confirmed_at": [before[0], offering.last_confirmed_at.isoformat()],
@@ -358,10 +361,12 @@ def offering_confirm(*, offering: Offering, by, request=None) -> Offering:
 
 
 @transaction.atomic
-def offering_set_active(*, offering: Offering, active: bool, by, request=None) -> Offering:
+def offering_set_active(*, offering: Offering, active: bool, by, request=None,
+                        expected_version: int | None = None) -> Offering:
     """Offerings are deactivated, not deleted: referrals and history point at them."""
     if offering.is_active != active:
         offering.is_active = active
+        claim(offering, expected_version)
         offering.save(update_fields=["is_active"])
         audit_change(action=AuditAction.UPDATE if active else AuditAction.DELETE, actor=by, obj=offering,
                      changes={"is_active": [not active, active]}, request=request)

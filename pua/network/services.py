@@ -103,11 +103,13 @@ def _relocate_offerings_without_site(organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_set_active(*, organisation: Organisation, active: bool, by, request=None) -> Organisation:
+def organisation_set_active(*, organisation: Organisation, active: bool, by, request=None,
+                            expected_version: int | None = None) -> Organisation:
     """Organisations are never deleted (they are referenced by history): they
     are deactivated, which also suspends their members' access."""
     if organisation.is_active != active:
         organisation.is_active = active
+        claim(organisation, expected_version)
         organisation.save(update_fields=["is_active", "updated_at"])
         audit_change(action=AuditAction.UPDATE if active else AuditAction.DELETE, actor=by, obj=organisation,
                      changes={"is_active": [not active, active]}, request=request)
