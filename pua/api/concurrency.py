@@ -17,6 +17,7 @@ Both errors have the API's usual error body (``pua.api.errors``).
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -51,6 +52,14 @@ def _tags(header: str) -> list[str]:
         if tag:
             tags.append(tag)
     return tags
+
+
+def _versioned(model) -> bool:
+    """Whether ``model`` counts its changes in an integer ``version``."""
+    try:
+        return model._meta.get_field("version").get_internal_type() == "PositiveIntegerField"
+    except FieldDoesNotExist:
+        return False
 
 
 class ConcurrencyMixin:
@@ -88,8 +97,7 @@ class ConcurrencyMixin:
     def _current_etag(self) -> str | None:
         model = getattr(self, "model", None)
         pk = self.kwargs.get(getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk"))
-        if model is None or pk is None or not str(pk).isdigit() or "version" not in {
-                f.name for f in model._meta.concrete_fields}:
+        if model is None or pk is None or not str(pk).isdigit() or not _versioned(model):
             return None
         row = model._base_manager.filter(pk=pk).values_list("pk", "version").first()
         if row is None:

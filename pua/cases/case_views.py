@@ -272,11 +272,12 @@ def case_close(request, pk):
     if case.is_closed:
         messages.info(request, _("The case is already closed."))
         return redirect("cases:case_detail", pk=case.pk)
-    form = ClosureForm(request.POST or None, goals=selectors.closure_goals(case))
+    form = ClosureForm(request.POST or None, goals=selectors.closure_goals(case), version=case.version)
     if request.method == "POST" and form.is_valid() and save_form(
         request, form,
         lambda data: case_services.case_close(case=case, by=request.user, reason=data["reason"],
-                                              outcome=data["outcome"], goal_evaluations=form.goal_evaluations()),
+                                              outcome=data["outcome"], goal_evaluations=form.goal_evaluations(),
+                                              expected_version=data.get("expected_version")),
         _("Case closed."),
     ):
         return redirect("cases:case_detail", pk=case.pk)
@@ -290,10 +291,11 @@ def case_reopen(request, pk):
     if not case.is_closed:
         messages.info(request, _("The case is open."))
         return redirect("cases:case_detail", pk=case.pk)
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(request.POST or None, version=case.version)
     if request.method == "POST" and form.is_valid() and save_form(
         request, form,
-        lambda data: case_services.case_reopen(case=case, by=request.user, reason=data["reason"]),
+        lambda data: case_services.case_reopen(case=case, by=request.user, reason=data["reason"],
+                                               expected_version=data.get("expected_version")),
         _("Case reopened."),
     ):
         return redirect("cases:case_detail", pk=case.pk)

@@ -160,8 +160,7 @@ def privacy_notice_create(*, by, access_point, version, language, title, valid_f
 
 
 @transaction.atomic
-def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, expected_version: int | None = None,
-                          **values) -> PrivacyNotice:
+def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, **values) -> PrivacyNotice:
     """Change a notice; once given to someone, only whether it is active."""
     unknown = set(values) - set(NOTICE_FIELDS)
     if unknown:
@@ -177,7 +176,6 @@ def privacy_notice_update(*, notice: PrivacyNotice, by, request=None, expected_v
             _("This notice has already been given to people: its content cannot change. "
               "Create a new version instead."), code="already_given")
     _check_notice(notice)
-    claim(notice, expected_version)
     notice.save()
     changes = diff(before, snapshot(notice, NOTICE_FIELDS))
     if changes:

@@ -81,7 +81,7 @@ class Contact(Versioned, models.Model):
 # --- privacy and consent --------------------------------------------------
 
 
-class PrivacyNotice(Versioned, models.Model):
+class PrivacyNotice(models.Model):
     """A version of the privacy notice of an access point, in one language."""
 
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT,

@@ -128,8 +128,7 @@ def goal_edit(request, case_pk, pk):
     form = GoalForm(request.POST or None, initial={"area": goal.area, "description": goal.description},
                     version=goal.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.goal_update(
-            goal=goal, by=request.user, expected_version=form.expected_version, **data),
+        saved = save_form(request, form, lambda data: services.goal_update(goal=goal, by=request.user, **data),
                           _("Goal saved."))
         if saved:
             return redirect(_plan_url(case, f"goal-{goal.pk}"))
@@ -212,9 +211,8 @@ def action_edit(request, case_pk, pk):
     form, submitted = _action_form(request, case, plan, action=action,
                                    url=reverse("cases:plan_action_edit", args=[case.pk, action.pk]))
     if submitted and form.is_valid():
-        saved = save_form(request, form, lambda data: services.action_update(
-            action=action, by=request.user, expected_version=form.expected_version, **form.service_data()),
-            _("Action saved."))
+        saved = save_form(request, form, lambda data: services.action_update(action=action, by=request.user,
+                                                                              **form.service_data()), _("Action saved."))
         if saved:
             return redirect(_plan_url(case, f"action-{action.pk}"))
     return _render_action_form(request, case, plan, form, action)
@@ -236,8 +234,8 @@ def action_status(request, case_pk, pk):
     form = ActionStatusForm(request.POST or None, initial={"status": action.status, "outcome_note": action.outcome_note},
                             version=action.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.action_set_status(
-            action=action, by=user, expected_version=form.expected_version, **data), _("Action updated."))
+        saved = save_form(request, form, lambda data: services.action_set_status(action=action, by=user, **data),
+                          _("Action updated."))
         if saved:
             if shared and not shared_cases(user).filter(pk=case.pk).exists():
                 # Their last active action is over: the person is no longer shared with them.
@@ -275,8 +273,8 @@ def plan_cadence(request, case_pk):
     form = CadenceForm(request.POST or None, initial={"review_every_days": plan.review_every_days},
                        version=plan.version)
     if request.method == "POST" and form.is_valid():
-        saved = save_form(request, form, lambda data: services.plan_set_review_cadence(
-            plan=plan, by=request.user, expected_version=form.expected_version, **data),
+        saved = save_form(request, form, lambda data: services.plan_set_review_cadence(plan=plan, by=request.user,
+                                                                                        **data),
                           _("Review cadence saved."))
         if saved:
             return redirect(_plan_url(case, "reviews"))

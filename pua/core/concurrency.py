@@ -76,7 +76,7 @@ def claim(obj, expected_version: int | None = None) -> int:
     stored version is still ``expected_version`` (any, when None); raise
     ``StaleObject`` otherwise. Call it inside the service's transaction and
     before saving ``obj``, whose ``version`` is set to the new number."""
-    model = type(obj)
+    model = obj._meta.model
     rows = model._base_manager.filter(pk=obj.pk)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
@@ -97,4 +97,4 @@ def check(obj, expected_version: int | None) -> None:
     version: for rows whose version the service bumps itself (the plan).
     The row must be locked (``select_for_update``) and ``obj`` fresh."""
     if expected_version is not None and obj.version != expected_version:
-        raise StaleObject(type(obj)._base_manager.get(pk=obj.pk), expected_version)
+        raise StaleObject(obj._meta.model._base_manager.get(pk=obj.pk), expected_version)

@@ -40,9 +40,11 @@ class StyledFormMixin:
 
 class VersionedFormMixin:
     """An edit form of a versioned record: a hidden ``version`` field carries
-    the version the user opened, and ``expected_version`` gives it back to
-    the view for the service. ``version`` stays out of ``cleaned_data``, so
-    views pass the data on as before. Put it before ``StyledFormMixin``::
+    the version the user opened (``version=`` or the model form's instance's),
+    and comes back in ``cleaned_data`` as ``expected_version``, the keyword
+    the update services take — so a view passing ``**data`` to its service
+    needs nothing more. A form without a version (adding) has no such field.
+    Put it before ``StyledFormMixin``::
 
         class ThingForm(VersionedFormMixin, StyledFormMixin, forms.Form): ...
         form = ThingForm(request.POST or None, version=thing.version)
@@ -50,15 +52,21 @@ class VersionedFormMixin:
 
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
-                                                    initial=version)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk is not None:
+            version = getattr(instance, "version", None)
         self.expected_version = None
         self.conflict = None
+        if version is not None:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
+                                                        initial=version)
 
     def clean(self):
         cleaned = super().clean()
         data = self.cleaned_data if cleaned is None else cleaned
-        self.expected_version = data.pop("version", None)
+        if "version" in self.fields:
+            self.expected_version = data.pop("version", None)
+            data["expected_version"] = self.expected_version
         return cleaned
 
     def show_conflict(self, error) -> None:

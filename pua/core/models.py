@@ -82,7 +82,7 @@ class Versioned(models.Model):
     so that a write made on what the writer saw can be refused when someone
     else changed the row meanwhile (``pua.core.concurrency``)."""
 
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -22,7 +22,11 @@ def require_perm(user, perm: str, obj=None) -> None:
 
 def show_errors(form, error: ValidationError) -> None:
     """Attach a service's ValidationError to the form, field by field,
-    keeping error codes; errors of fields the form lacks go to the top."""
+    keeping error codes; errors of fields the form lacks go to the top.
+    When the record changed since the form was opened, the form also shows
+    what differs (``VersionedFormMixin.show_conflict``)."""
+    if isinstance(error, StaleObject) and hasattr(form, "show_conflict"):
+        form.show_conflict(error)
     for field, errors in error.update_error_dict({}).items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -32,16 +36,9 @@ def save_form(request, form, write, success_message):
 
     On success add ``success_message`` and return the service's result (or
     True when it returns nothing); when the service refuses the data, put its
-    errors on the form and return None, so the view renders the form again.
-    When the record changed since the form was opened, the form also shows
-    what differs (``VersionedFormMixin.show_conflict``)."""
+    errors on the form and return None, so the view renders the form again."""
     try:
         result = write(form.cleaned_data)
-    except StaleObject as error:
-        if hasattr(form, "show_conflict"):
-            form.show_conflict(error)
-        show_errors(form, error)
-        return None
     except ValidationError as error:
         show_errors(form, error)
         return None
