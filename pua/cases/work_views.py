@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_export
+from pua.core.concurrency import parse_version
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network import agreements_selectors
@@ -168,7 +169,8 @@ def _state_change(request, pk, change, success):
     task = _task(request, pk)
     require_perm(request.user, "cases.change_task", task)
     try:
-        change(task=task, by=request.user, request=request)
+        change(task=task, by=request.user, request=request,
+               expected_version=parse_version(request.POST.get("version")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

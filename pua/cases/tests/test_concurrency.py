@@ -9,9 +9,9 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from pua.api.tests.clients import ConditionalAPIClient
-from pua.cases import case_services, plan_services
-from pua.cases.models import ActionStatus, Case, CaseEvent, CaseEventKind, CaseStatus, PlanAction
-from pua.cases.tests.factories import ConsentFactory
+from pua.cases import case_services, plan_services, work_services
+from pua.cases.models import ActionStatus, Case, CaseEvent, CaseEventKind, CaseStatus, PlanAction, Task
+from pua.cases.tests.factories import ConsentFactory, TaskFactory
 from pua.cases.tests.test_plan import add_action, plan_with_goal, service
 from pua.core.concurrency import StaleObject, etag
 
@@ -236,3 +236,17 @@ def test_thirty_concurrent_pairs_of_case_status_change_and_api_patch_lose_no_upd
     assert Case.objects.get(pk=case_id).version == 2 + status_changes
     assert PlanAction.objects.get(pk=action_id).version == action_version
     assert accepted == 2 * ROUNDS  # different records: neither writer had to be refused
+
+
+def test_a_stale_done_button_of_a_task_is_refused_after_someone_changed_it(world, client):
+    worker = world.users["social_expert"]
+    task = TaskFactory(access_point=world.ap_a, assignee=worker, created_by=worker)
+    client.force_login(worker)
+    detail = client.get(reverse("cases:task_detail", args=[task.pk])).content.decode()
+    assert f'name="version" value="{task.version}"' in detail
+    work_services.task_update(task=Task.objects.get(pk=task.pk), by=worker, title="Richiamare dopo le 17")
+
+    response = client.post(reverse("cases:task_complete", args=[task.pk]), {"version": task.version}, follow=True)
+
+    assert "since you opened it" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).done_at is None
