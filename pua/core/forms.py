@@ -131,7 +131,10 @@ def conflict_rows(form, current) -> list[dict]:
             continue
         if hasattr(stored, "all") and callable(stored.all):
             stored = list(stored.all())
-        mine, theirs = _shown(field, cleaned[name]), _shown(field, stored)
+        yours = cleaned[name]
+        if isinstance(yours, tuple):  # a choice standing for several values (a provider and its offering)
+            yours = next((v for v in yours if v is not None), None)
+        mine, theirs = _shown(field, yours), _shown(field, stored)
         if mine != theirs:
             rows.append({"label": field.label or name, "yours": mine, "stored": theirs})
     return rows

@@ -63,6 +63,7 @@ def test_a_stale_action_form_shows_the_conflict_and_keeps_the_partners_done_and_
     rows = {row["label"]: (row["yours"], row["stored"]) for row in conflict["rows"]}
     assert rows["Status"] == ("Planned", "Done")
     assert rows["Outcome"] == ("—", "Tirocinio concluso, assunto")
+    assert set(rows) == {"Status", "Outcome", "Planned start", "Planned end"}
     assert conflict["current_version"] == opened + 1
     # The director's input is kept, with the current version to apply it knowingly.
     assert 'value="2027-02-28"' in page
