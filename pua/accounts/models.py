@@ -4,8 +4,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
 
-class User(AbstractUser):
+
+class User(Versioned, AbstractUser):
     """A person who works with PUA: an operator, a partner, a board member.
 
     Users are never deleted (the audit trail points at them); they are

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from pua.core.audit import audit_change, audit_record, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .token_services import api_tokens_revoke_all
@@ -26,12 +27,13 @@ def user_login_failed_recorded(*, username: str, request):
 
 
 @transaction.atomic
-def user_update_profile(*, user, by, request=None, **values):
+def user_update_profile(*, user, by, request=None, expected_version: int | None = None, **values):
     before = snapshot_stored(user, PROFILE_FIELDS)
     for name in PROFILE_FIELDS:
         if name in values:
             setattr(user, name, values[name])
     user.full_clean(exclude=["password"])
+    claim(user, expected_version)
     user.save(update_fields=[n for n in PROFILE_FIELDS if n in values])
     changes = diff(before, snapshot(user, PROFILE_FIELDS))
     if changes:
@@ -69,10 +71,11 @@ def user_create(*, by, username: str, first_name: str = "", last_name: str = "",
 
 
 @transaction.atomic
-def user_set_active(*, user, active: bool, by, request=None):
+def user_set_active(*, user, active: bool, by, request=None, expected_version: int | None = None):
     if user.is_active == active:
         return user
     user.is_active = active
+    claim(user, expected_version)
     user.save(update_fields=["is_active"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=user,
                  changes={"is_active": [not active, active]}, request=request)

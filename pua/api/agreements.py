@@ -168,7 +168,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         serializer = self.get_serializer(agreement, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         agreements_services.agreement_update(agreement=agreement, by=request.user, request=request,
-                                             **serializer.validated_data)
+                                             expected_version=self.if_match(agreement), **serializer.validated_data)
         return Response(self._fresh(agreement))
 
     @extend_schema(responses={
@@ -282,7 +282,7 @@ class NetworkContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         serializer = self.get_serializer(contact, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         contacts_services.network_contact_update(contact=contact, by=request.user, request=request,
-                                                 **serializer.validated_data)
+                                                 expected_version=self.if_match(contact), **serializer.validated_data)
         return Response(self.get_serializer(contact).data)
 
     @extend_schema(

@@ -323,6 +323,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     list_permission = "cases.add_contact"  # held by exactly the roles that work with people
     add_permission = "cases.add_contact"
     change_permission = "assessments.fill_response"
+    if_match_actions = ("submit", "review")
 
     def may_view(self, user, obj) -> bool:
         return True  # the queryset already holds only what the user reads or may continue
@@ -374,7 +375,8 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         response = self.get_object()
         serializer = ResponsePageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.response_save(response=response, by=request.user, **serializer.validated_data)
+        services.response_save(response=response, by=request.user, expected_version=self.if_match(response),
+                               **serializer.validated_data)
         return ApiResponse(self._fresh(response))
 
     @extend_schema(request=None, responses=ResponseDetailSerializer)
@@ -382,7 +384,9 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def submit(self, request, *args, **kwargs):
         """Validate every visible answer, compute, score: the response becomes immutable.
         Per-field messages come back as a 400."""
-        response = services.response_submit(response=self.get_object(), by=request.user)
+        response = self.get_object()
+        response = services.response_submit(response=response, by=request.user,
+                                            expected_version=self.if_match(response))
         return ApiResponse(self._fresh(response))
 
     @extend_schema(request=AmendSerializer, responses={201: ResponseDetailSerializer})
@@ -403,7 +407,8 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         response = self.get_object()
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = services.outcome_review(response=response, by=request.user, **serializer.validated_data)
+        response = services.outcome_review(response=response, by=request.user, expected_version=self.if_match(response),
+                                           **serializer.validated_data)
         return ApiResponse(self._fresh(response))
 
     @extend_schema(responses=ResultSerializer)

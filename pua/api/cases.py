@@ -307,6 +307,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     list_permission = "cases.list_cases"
     view_permission = "cases.view_case"
     change_permission = "cases.change_case"
+    if_match_actions = ("transition", "close", "reopen")
     add_permission = "cases.add_case"
 
     def get_visible_queryset(self, user):
@@ -369,7 +370,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case_services.case_transition(case=case, to=serializer.validated_data["to"], by=request.user)
+        case_services.case_transition(case=case, to=serializer.validated_data["to"], by=request.user,
+                                      expected_version=self.if_match(case))
         return Response(self._fresh(case))
 
     @extend_schema(request=CloseSerializer, responses=CaseSerializer)
@@ -379,7 +381,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = self.get_object()
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case_services.case_close(case=case, by=request.user, **serializer.validated_data)
+        case_services.case_close(case=case, by=request.user, expected_version=self.if_match(case),
+                                 **serializer.validated_data)
         return Response(self._fresh(case))
 
     @extend_schema(request=ReopenSerializer, responses=CaseSerializer)
@@ -389,7 +392,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = self.get_object()
         serializer = ReopenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case_services.case_reopen(case=case, by=request.user, reason=serializer.validated_data["reason"])
+        case_services.case_reopen(case=case, by=request.user, reason=serializer.validated_data["reason"],
+                                  expected_version=self.if_match(case))
         return Response(self._fresh(case))
 
     @extend_schema(methods=["GET"], responses=IntakeDecisionSerializer(many=True))

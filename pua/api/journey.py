@@ -179,6 +179,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     add_permission = "cases.add_contact"
     view_permission = "cases.view_contact"
     change_permission = "cases.change_contact"
+    if_match_actions = ("link",)
 
     def get_visible_queryset(self, user):
         return cases_access.visible_contacts(user)
@@ -227,7 +228,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer = self.get_serializer(contact, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         contacts_services.contact_update(contact=contact, by=request.user, request=request,
-                                         **serializer.validated_data)
+                                         expected_version=self.if_match(contact), **serializer.validated_data)
         return Response(self._fresh(contact))
 
     @extend_schema(request=ContactLinkSerializer, responses=ContactSerializer)
@@ -238,7 +239,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer = ContactLinkSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         contacts_services.contact_link(contact=contact, person=serializer.validated_data["person"], by=request.user,
-                                       request=request)
+                                       request=request, expected_version=self.if_match(contact))
         return Response(self._fresh(contact))
 
 
@@ -295,6 +296,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     add_permission = "cases.add_contact"
     view_permission = "cases.view_consent"
     change_permission = "cases.change_consent"
+    if_match_actions = ("withdraw",)
 
     def get_visible_queryset(self, user):
         return cases_access.visible_consents(user).select_related("person", "organisation")
@@ -328,7 +330,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = consents_services.consent_withdraw(consent=consent, by=request.user, request=request,
-                                                     at=serializer.validated_data.get("withdrawn_at"))
+                                                     at=serializer.validated_data.get("withdrawn_at"),
+                                                     expected_version=self.if_match(consent))
         return Response(self.get_serializer(consents_selectors.consent_get(request.user, consent.pk)).data)
 
 
@@ -449,6 +452,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
     list_permission = "cases.list_cases"  # staff, and partners for their inbox
     view_permission = "cases.view_referral"
     change_permission = "cases.answer_referral"
+    if_match_actions = ("accept", "decline", "report", "withdraw")
 
     def get_visible_queryset(self, user):
         return cases_access.visible_referrals(user)
@@ -526,7 +530,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = referrals_services.referral_accept(referral=referral, by=request.user,
-                                                      reason=serializer.validated_data["reason"])
+                                                      reason=serializer.validated_data["reason"],
+                                                      expected_version=self.if_match(referral))
         return Response(self._fresh(referral))
 
     @extend_schema(request=ReasonSerializer, responses=ReferralSerializer)
@@ -537,7 +542,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = referrals_services.referral_decline(referral=referral, by=request.user,
-                                                       reason=serializer.validated_data["reason"])
+                                                       reason=serializer.validated_data["reason"],
+                                                       expected_version=self.if_match(referral))
         return Response(self._fresh(referral))
 
     @extend_schema(request=ReportSerializer, responses=ReferralSerializer)
@@ -548,14 +554,17 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyV
         serializer = ReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = referrals_services.referral_report(referral=referral, by=request.user,
-                                                      report=serializer.validated_data["report"])
+                                                      report=serializer.validated_data["report"],
+                                                      expected_version=self.if_match(referral))
         return Response(self._fresh(referral))
 
     @extend_schema(request=None, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], object_permission="cases.withdraw_referral")
     def withdraw(self, request, *args, **kwargs):
         """The access point takes back a referral still waiting for an answer."""
-        referral = referrals_services.referral_withdraw(referral=self.get_object(), by=request.user)
+        referral = self.get_object()
+        referral = referrals_services.referral_withdraw(referral=referral, by=request.user,
+                                                        expected_version=self.if_match(referral))
         return Response(self._fresh(referral))
 
 

@@ -518,7 +518,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
                 and not request.user.has_perm("people.view_special_categories", person)):
             raise exceptions.PermissionDenied(_("Only those who may see the target groups, legal status and residence "
                                                 "permit of the person may change them."))
-        people_services.person_update(person, by=request.user, request=request, **values)
+        people_services.person_update(person, by=request.user, request=request, expected_version=self.if_match(person),
+                                      **values)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=MergeSerializer, responses=PersonSerializer)

@@ -269,6 +269,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     list_permission = "cases.add_contact"  # held by exactly the roles that work with people
     view_permission = "cases.view_case_internal"
     change_permission = "cases.change_plan"
+    if_match_actions = ("agree",)
 
     def get_visible_queryset(self, user):
         actions = PlanAction.objects.select_related("service", "provider", "plan__case").order_by("planned_start",
@@ -314,7 +315,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         plan = self.get_object()
         serializer = PlanUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan_services.plan_set_review_cadence(plan=plan, by=request.user, **serializer.validated_data)
+        plan_services.plan_set_review_cadence(plan=plan, by=request.user, expected_version=self.if_match(plan),
+                                              **serializer.validated_data)
         return Response(self._fresh(plan))
 
     @extend_schema(request={"application/json": PlanAgreementSerializer, "multipart/form-data": PlanAgreementSerializer},
@@ -326,7 +328,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         plan = self.get_object()
         serializer = PlanAgreementSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan_services.plan_agree(plan=plan, by=request.user, **serializer.validated_data)
+        plan_services.plan_agree(plan=plan, by=request.user, expected_version=self.if_match(plan),
+                                 **serializer.validated_data)
         return Response(self._fresh(plan))
 
     @extend_schema(methods=["GET"], responses=PlanReviewSerializer(many=True))
@@ -418,11 +421,13 @@ class PlanGoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         goal = plan_services.goal_update(goal=goal, by=request.user, area=data.get("area", goal.area),
-                                         description=data.get("description", goal.description))
+                                         description=data.get("description", goal.description),
+                                         expected_version=self.if_match(goal))
         return Response(self.get_serializer(goal).data)
 
     def destroy(self, request, *args, **kwargs):
-        plan_services.goal_remove(goal=self.get_object(), by=request.user)
+        goal = self.get_object()
+        plan_services.goal_remove(goal=goal, by=request.user, expected_version=self.if_match(goal))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -452,6 +457,7 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     list_permission = "cases.list_cases"  # staff, and partners for the actions they provide
     view_permission = "cases.view_plan"
     change_permission = "cases.change_plan"
+    if_match_actions = ("update_status",)
 
     def may_view(self, user, obj) -> bool:
         return user.has_perm(self.view_permission, obj.plan.case)
@@ -501,7 +507,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         serializer.is_valid(raise_exception=True)
         values = {name: getattr(plan_action, name) for name in plan_services.ACTION_FIELDS}
         values.update({k: v for k, v in serializer.validated_data.items() if k != "plan"})
-        plan_services.action_update(action=plan_action, by=request.user, **values)
+        plan_services.action_update(action=plan_action, by=request.user, expected_version=self.if_match(plan_action),
+                                    **values)
         return Response(self._fresh(plan_action))
 
     @extend_schema(request=ActionStatusSerializer, responses=PlanActionSerializer)
@@ -511,7 +518,8 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         plan_action = self.get_object()
         serializer = ActionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan_services.action_set_status(action=plan_action, by=request.user, **serializer.validated_data)
+        plan_services.action_set_status(action=plan_action, by=request.user,
+                                        expected_version=self.if_match(plan_action), **serializer.validated_data)
         return Response(self._fresh(plan_action))
 
 
@@ -630,7 +638,8 @@ class InterventionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
             "occurred_on", "kind", "duration_minutes", "joint", "plan_action", "service", "notes", "notes_restricted")}
         values["operators"] = list(intervention.operators.all())
         values.update({k: v for k, v in serializer.validated_data.items() if k != "case"})
-        interventions_services.intervention_update(intervention=intervention, by=request.user, **values)
+        interventions_services.intervention_update(intervention=intervention, by=request.user,
+                                                   expected_version=self.if_match(intervention), **values)
         return Response(self._fresh(intervention))
 
 

@@ -19,6 +19,7 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -188,6 +189,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     list_permission = "network.view_service"
     view_permission = "network.view_service"
     change_permission = "network.change_service"
+    if_match_actions = ("retire", "reactivate")
     add_permission = "network.add_service"
 
     def get_visible_queryset(self, user):
@@ -220,13 +222,17 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @action(detail=True, methods=["post"])
     def retire(self, request, pk=None):
         """Retire the entry: no new offering may use it; what used it keeps it."""
-        service = services.service_retire(service=self.get_object(), by=request.user, request=request)
+        service = self.get_object()
+        service = services.service_retire(service=service, by=request.user, request=request,
+                                          expected_version=self.if_match(service))
         return Response(ServiceSerializer(service).data)
 
     @extend_schema(request=None, responses=ServiceSerializer)
     @action(detail=True, methods=["post"])
     def reactivate(self, request, pk=None):
-        service = services.service_reactivate(service=self.get_object(), by=request.user, request=request)
+        service = self.get_object()
+        service = services.service_reactivate(service=service, by=request.user, request=request,
+                                              expected_version=self.if_match(service))
         return Response(ServiceSerializer(service).data)
 
 
@@ -354,6 +360,7 @@ class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     ordering = ["service__sort_key", "organisation__name", "id"]
     view_permission = "network.view_offering"
     change_permission = "network.change_offering"
+    if_match_actions = ("confirm",)
     add_permission = "network.add_offering"
 
     def get_visible_queryset(self, user):
@@ -380,21 +387,30 @@ class OfferingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         active = values.pop("is_active", None)
-        if values:
-            services.offering_update(offering=offering, by=request.user, request=request, **values)
-        if active is not None:
-            services.offering_set_active(offering=offering, active=active, by=request.user, request=request)
+        expected = self.if_match(offering)
+        with transaction.atomic():
+            if values:
+                services.offering_update(offering=offering, by=request.user, request=request,
+                                         expected_version=expected, **values)
+                expected = None  # the row is now claimed by this transaction
+            if active is not None:
+                services.offering_set_active(offering=offering, active=active, by=request.user, request=request,
+                                             expected_version=expected)
         return Response(self.get_serializer(self._reloaded(offering)).data)
 
     def destroy(self, request, *args, **kwargs):
-        services.offering_set_active(offering=self.get_object(), active=False, by=request.user, request=request)
+        offering = self.get_object()
+        services.offering_set_active(offering=offering, active=False, by=request.user, request=request,
+                                     expected_version=self.if_match(offering))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=OfferingSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """Record that the offering is still as described, now, by you."""
-        offering = services.offering_confirm(offering=self.get_object(), by=request.user, request=request)
+        offering = self.get_object()
+        offering = services.offering_confirm(offering=offering, by=request.user, request=request,
+                                             expected_version=self.if_match(offering))
         return Response(self.get_serializer(self._reloaded(offering)).data)
 
 
@@ -455,11 +471,13 @@ class _OrganisationChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         obj = self.get_object()
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        obj = self.update_object(obj=obj, values=dict(serializer.validated_data))
+        obj = self.update_object(obj=obj, values={**serializer.validated_data, "expected_version": self.if_match(obj)})
         return Response(self.get_serializer(obj).data)
 
     def destroy(self, request, *args, **kwargs):
-        self.delete_object(obj=self.get_object())
+        obj = self.get_object()
+        self.if_match(obj)
+        self.delete_object(obj=obj)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -624,6 +642,7 @@ class OrganisationProfileViewSet(mixins.RetrieveModelMixin, ProfileViewSet):
         serializer = self.get_serializer(organisation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.organisation_profile_update(organisation=organisation, by=request.user, request=request,
+                                             expected_version=self.if_match(organisation),
                                              **serializer.validated_data)
         organisation = selectors.organisation_profile_get(user=request.user, pk=organisation.pk)
         return Response(self.get_serializer(organisation).data)

@@ -30,6 +30,7 @@ from pua.network.middleware import current_access_point
 from pua.network.models import AccessPoint, Membership, Organisation, Programme, Territory
 
 from . import serializers
+from .concurrency import ConcurrencyAutoSchema, ConcurrencyMixin
 from .errors import validation_error_from_django
 from .filters import MembershipFilter, OrganisationFilter
 from .permissions import RulesPermission
@@ -42,7 +43,7 @@ User = get_user_model()
 AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
-class ApiViewSet(viewsets.GenericViewSet):
+class ApiViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
     """The base of every viewset of the API.
 
     Reads of persons' data are audited here, once for every viewset, so that
@@ -60,7 +61,7 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [RulesPermission]
-    schema = ApiAutoSchema()
+    schema = ConcurrencyAutoSchema()
     model = None  # the model whose rules permissions apply
     audited: bool | None = None  # every viewset says whether its reads are audited...
     audit_reason = ""  # ...and why
@@ -192,6 +193,7 @@ class AccessPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         serializer = self.get_serializer(access_point, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         network_services.access_point_update(access_point=access_point, by=request.user, request=request,
+                                             expected_version=self.if_match(access_point),
                                              **serializer.validated_data)
         return Response(self.get_serializer(access_point).data)
 
@@ -234,19 +236,22 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         switching = active is not None and active != organisation.is_active
         if switching and not request.user.has_perm("network.delete_organisation", organisation):
             raise exceptions.PermissionDenied
+        expected = self.if_match(organisation)
         with transaction.atomic():
             if values:
                 network_services.organisation_update(organisation=organisation, by=request.user, request=request,
-                                                     **values)
+                                                     expected_version=expected, **values)
+                expected = None  # the row is now claimed by this transaction
             if active is not None:
                 network_services.organisation_set_active(organisation=organisation, active=active,
-                                                         by=request.user, request=request)
+                                                         by=request.user, request=request,
+                                                         expected_version=expected)
         return Response(self.get_serializer(organisation).data)
 
     def destroy(self, request, *args, **kwargs):
         organisation = self.get_object()
         network_services.organisation_set_active(organisation=organisation, active=False, by=request.user,
-                                                 request=request)
+                                                 request=request, expected_version=self.if_match(organisation))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -294,7 +299,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         if person.pk == request.user.pk:
             raise exceptions.PermissionDenied(_("You cannot deactivate or reactivate your own account."))
         account_services.user_set_active(user=person, active=serializer.validated_data["is_active"],
-                                         by=request.user, request=request)
+                                         by=request.user, request=request, expected_version=self.if_match(person))
         return Response(self.get_serializer(person).data)
 
 
@@ -330,7 +335,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
                                                             context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         network_services.membership_update(membership=membership, by=request.user, request=request,
-                                           **serializer.validated_data)
+                                           expected_version=self.if_match(membership), **serializer.validated_data)
         return Response(self.get_serializer(membership).data)
 
     @extend_schema(request=None, responses=serializers.MembershipSerializer)

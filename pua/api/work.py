@@ -105,6 +105,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     add_permission = "cases.add_task"
     view_permission = "cases.view_task"
     change_permission = "cases.change_task"
+    if_match_actions = ("complete", "reopen")
 
     def get_visible_queryset(self, user):
         return cases_access.visible_tasks(user).select_related("case", "assignee", "access_point", "created_by")
@@ -140,21 +141,26 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         task = self.get_object()
         serializer = self.get_serializer(task, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        work_services.task_update(task=task, by=request.user, request=request, **serializer.validated_data)
+        work_services.task_update(task=task, by=request.user, request=request, expected_version=self.if_match(task),
+                                  **serializer.validated_data)
         return Response(self.get_serializer(work_selectors.task_get(request.user, task.pk)).data)
 
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, *args, **kwargs):
         """Mark the task done (an appointment: held)."""
-        task = work_services.task_complete(task=self.get_object(), by=request.user, request=request)
+        task = self.get_object()
+        task = work_services.task_complete(task=task, by=request.user, request=request,
+                                           expected_version=self.if_match(task))
         return Response(self.get_serializer(work_selectors.task_get(request.user, task.pk)).data)
 
     @extend_schema(request=None, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         """Open a task marked done again."""
-        task = work_services.task_reopen(task=self.get_object(), by=request.user, request=request)
+        task = self.get_object()
+        task = work_services.task_reopen(task=task, by=request.user, request=request,
+                                         expected_version=self.if_match(task))
         return Response(self.get_serializer(work_selectors.task_get(request.user, task.pk)).data)
 
 

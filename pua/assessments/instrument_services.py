@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 from pua.people.access import PERSON_ROLES
 
@@ -217,7 +218,8 @@ def version_retire(*, version, by) -> InstrumentVersion:
 
 
 @transaction.atomic
-def instrument_update(*, instrument, by, title, description, purpose, fill_roles, read_roles) -> Instrument:
+def instrument_update(*, instrument, by, title, description, purpose, fill_roles, read_roles,
+                      expected_version: int | None = None) -> Instrument:
     """Change what ``instrument`` is called and for, and who fills it in and reads it.
 
     Versions and answers are untouched; the new roles apply to the answers
@@ -247,13 +249,14 @@ def instrument_update(*, instrument, by, title, description, purpose, fill_roles
     if changes:
         for name, (_old, value) in changes.items():
             setattr(instrument, name, value)
+        claim(instrument, expected_version)
         instrument.save(update_fields=list(changes))
         audit_change(action=AuditAction.UPDATE, actor=by, obj=instrument, changes=changes)
     return instrument
 
 
 @transaction.atomic
-def instrument_set_active(*, instrument, active, by) -> Instrument:
+def instrument_set_active(*, instrument, active, by, expected_version: int | None = None) -> Instrument:
     """Offer ``instrument`` for new responses again, or stop offering it.
     Answers already given, and the drafts already started, stay as they are."""
     if not by.has_perm("assessments.manage_instrument", instrument):
@@ -264,6 +267,7 @@ def instrument_set_active(*, instrument, active, by) -> Instrument:
         raise ValidationError(_("The instrument is already active.") if active
                               else _("The instrument is already inactive."), code="unchanged")
     instrument.is_active = active
+    claim(instrument, expected_version)
     instrument.save(update_fields=["is_active"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=instrument, changes={"is_active": [not active, active]})
     return instrument

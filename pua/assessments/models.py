@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
+
 
 class Purpose(models.TextChoices):
     EXPLOITATION_SCREENING = "exploitation_screening", _("Labour-exploitation screening")
@@ -27,7 +29,7 @@ class Purpose(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Instrument(models.Model):
+class Instrument(Versioned, models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
@@ -113,7 +115,7 @@ class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-class Response(models.Model):
+class Response(Versioned, models.Model):
     instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="responses",
                                            verbose_name=_("instrument version"))
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT, related_name="responses",

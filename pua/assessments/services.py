@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from pua.cases.case_services import case_screening_flag_set, event_record
 from pua.cases.models import CaseEventKind
 from pua.core.audit import audit_change
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 from pua.people.models import ScreeningFlag
 
@@ -170,7 +171,7 @@ def response_start(*, version, person, by, case=None) -> Response:
 
 
 @transaction.atomic
-def response_save(*, response: Response, answers: dict, page: int, by) -> Response:
+def response_save(*, response: Response, answers: dict, page: int, by, expected_version: int | None = None) -> Response:
     """Merge the answers of page ``page`` (0-based) into a draft and remember the page.
 
     Values present are checked against their field's type (all errors at
@@ -209,6 +210,7 @@ def response_save(*, response: Response, answers: dict, page: int, by) -> Respon
     if changed or page_changed:
         locked.answers = stored
         locked.current_page = page
+        claim(locked, expected_version)
         locked.save(update_fields=["answers", "current_page", "updated_at"])
     if changed:  # moving between pages is not worth an audit entry; changing answers is
         audit_change(action=AuditAction.UPDATE, actor=by, obj=locked, access_point_id=locked.access_point_id,
@@ -248,7 +250,7 @@ def _restricted(instrument) -> bool:
 
 
 @transaction.atomic
-def response_submit(*, response: Response, by) -> Response:
+def response_submit(*, response: Response, by, expected_version: int | None = None) -> Response:
     """Validate every visible answer, compute calculations and the score,
     record the reported facts; the response is then immutable."""
     locked = _locked_draft(response)
@@ -270,6 +272,7 @@ def response_submit(*, response: Response, by) -> Response:
     locked.status = ResponseStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = by
+    claim(locked, expected_version)
     locked.save()
     AnswerFact.objects.bulk_create(_facts(locked, definition, answers))
     instrument = version.instrument
@@ -321,7 +324,8 @@ def response_amend(*, response: Response, by, reason: str) -> Response:
 
 
 @transaction.atomic
-def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = "", by) -> Response:
+def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = "", by,
+                   expected_version: int | None = None) -> Response:
     """The operator confirms the computed outcome, or overrides it with a reason."""
     locked = Response.objects.select_for_update().select_related(
         "instrument_version__instrument", "person").get(pk=response.pk)
@@ -347,6 +351,7 @@ def outcome_review(*, response: Response, confirmed_outcome: str, reason: str = 
     locked.override_reason = reason if overridden else ""
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
+    claim(locked, expected_version)
     locked.save(update_fields=["confirmed_outcome", "override_reason", "reviewed_at", "reviewed_by", "updated_at"])
     AnswerFact.objects.filter(response=locked, key="confirmed_outcome").delete()
     AnswerFact.objects.create(response=locked, key="confirmed_outcome", value=confirmed_outcome[:FACT_VALUE_LENGTH])

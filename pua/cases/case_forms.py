@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 
 from .access import case_team_candidates
 from .models import CaseEventKind, CaseStatus, ClosureReason, GoalEvaluation, TeamRole
@@ -60,7 +60,7 @@ class NoteForm(StyledFormMixin, forms.Form):
             del self.fields["restricted"]
 
 
-class ClosureForm(StyledFormMixin, forms.Form):
+class ClosureForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """Reason, outcome and one evaluation per plan goal (fields ``goal_<id>``)."""
 
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "—")] + ClosureReason.choices)
@@ -83,7 +83,7 @@ class ClosureForm(StyledFormMixin, forms.Form):
         return {str(goal.pk): self.cleaned_data.get(f"goal_{goal.pk}") for goal in self.goals}
 
 
-class ReopenForm(StyledFormMixin, forms.Form):
+class ReopenForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pua.core.audit import audit_change
+from pua.core.concurrency import check, claim
 from pua.core.models import AuditAction
 from pua.people.models import ScreeningFlag
 from pua.people.services import person_screening_flag_set
@@ -128,31 +129,38 @@ def case_open(*, person, by, case_manager=None, status: str = S.CONTACT, opened_
 
 
 def _set_status(case: Case, new: str, *, by, kind: str = CaseEventKind.STATUS_CHANGED, data: dict | None = None,
-                at=None) -> None:
+                at=None, expected_version: int | None = None) -> None:
+    """Every status change takes a new version of the case, so that a form
+    opened before it is refused."""
     old = case.status
+    claim(case, expected_version)
     case.status = new
     case.status_changed_at = at or timezone.now()
-    case.save(update_fields=["status", "status_changed_at"])
+    case.save(update_fields=["status", "status_changed_at", "version"])
     event_record(case=case, kind=kind, actor=by, message="status_changed",
                  data={"from": old, "to": new, **(data or {})}, occurred_at=case.status_changed_at)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=case, access_point_id=case.access_point_id,
                  changes={"status": [old, new]})
 
 
-def _locked(case: Case) -> Case:
+def _locked(case: Case, expected_version: int | None = None) -> Case:
+    """Lock the case row, refresh what the services read, and refuse a change
+    made on a copy older than ``expected_version`` (when given)."""
     fresh = Case.objects.select_for_update().get(pk=case.pk)
-    case.status, case.status_changed_at = fresh.status, fresh.status_changed_at
+    case.status, case.status_changed_at, case.version = fresh.status, fresh.status_changed_at, fresh.version
+    check(case, expected_version)
     return case
 
 
 @transaction.atomic
-def case_transition(*, case: Case, to: str, by, at=None) -> Case:
-    """Move an open case along the plain transitions; refuses illegal ones with a clear message."""
-    case = _locked(case)
+def case_transition(*, case: Case, to: str, by, at=None, expected_version: int | None = None) -> Case:
+    """Move an open case along the plain transitions; refuses illegal ones
+    with a clear message, and stale ones (``expected_version``) as conflicts."""
+    case = _locked(case, expected_version)
     if to not in S.values:
         raise ValidationError(_("Unknown status “%(status)s”.") % {"status": to}, code="unknown_status")
     if to in TRANSITIONS[case.status]:
-        _set_status(case, to, by=by, at=at)
+        _set_status(case, to, by=by, at=at, expected_version=expected_version)
         return case
     if case.status == S.CLOSED:
         raise ValidationError(_("The case is closed: reopen it first, with a reason."), code="closed")
@@ -191,10 +199,10 @@ def case_activate_plan(*, case: Case, by, at=None) -> Case:
 
 @transaction.atomic
 def case_close(*, case: Case, by, reason: str, outcome: str = "", goal_evaluations: dict | None = None,
-               at=None) -> Case:
+               at=None, expected_version: int | None = None) -> Case:
     """Close an open case with a reason, an outcome and, when there is a plan,
     an evaluation (achieved / partly / not achieved) of each goal."""
-    case = _locked(case)
+    case = _locked(case, expected_version)
     if case.status == S.CLOSED:
         raise ValidationError(_("The case is already closed."), code="already_closed")
     if reason not in ClosureReason.values:
@@ -215,15 +223,15 @@ def case_close(*, case: Case, by, reason: str, outcome: str = "", goal_evaluatio
     case.save(update_fields=["closure_reason", "closure_outcome", "closed_at"])
     _set_status(case, S.CLOSED, by=by, kind=CaseEventKind.CLOSED, at=case.closed_at,
                 data={"reason": reason, "closed_from": old,
-                      "evaluations": {str(g.pk): g.evaluation for g in goals}})
+                      "evaluations": {str(g.pk): g.evaluation for g in goals}}, expected_version=expected_version)
     person_screening_flag_sync(person=case.person)
     return case
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
+def case_reopen(*, case: Case, by, reason: str, at=None, expected_version: int | None = None) -> Case:
     """Reopen a closed case in the state it was closed from; the closure stays in the timeline."""
-    case = _locked(case)
+    case = _locked(case, expected_version)
     if case.status != S.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."), code="not_closed")
     reason = (reason or "").strip()
@@ -238,7 +246,8 @@ def case_reopen(*, case: Case, by, reason: str, at=None) -> Case:
     case.closed_at = None
     case.closure_reason = ""
     case.save(update_fields=["closed_at", "closure_reason"])
-    _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason}, at=at)
+    _set_status(case, back_to, by=by, kind=CaseEventKind.REOPENED, data={"reason": reason}, at=at,
+                expected_version=expected_version)
     person_screening_flag_sync(person=case.person)
     return case
 

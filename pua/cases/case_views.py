@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
 from pua.core.audited import audit_page, audited, not_audited
+from pua.core.concurrency import parse_version
 from pua.core.pagination import paginate
 from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
@@ -190,7 +191,8 @@ def case_detail(request, pk):
 def case_transition(request, pk):
     case = _staff_case(request, pk, "cases.change_case")
     try:
-        case_services.case_transition(case=case, to=request.POST.get("to", ""), by=request.user)
+        case_services.case_transition(case=case, to=request.POST.get("to", ""), by=request.user,
+                                      expected_version=parse_version(request.POST.get("version")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -288,11 +290,12 @@ def case_close(request, pk):
     if case.is_closed:
         messages.info(request, _("The case is already closed."))
         return redirect("cases:case_detail", pk=case.pk)
-    form = ClosureForm(request.POST or None, goals=selectors.closure_goals(case))
+    form = ClosureForm(request.POST or None, goals=selectors.closure_goals(case), version=case.version)
     if request.method == "POST" and form.is_valid() and save_form(
         request, form,
         lambda data: case_services.case_close(case=case, by=request.user, reason=data["reason"],
-                                              outcome=data["outcome"], goal_evaluations=form.goal_evaluations()),
+                                              outcome=data["outcome"], goal_evaluations=form.goal_evaluations(),
+                                              expected_version=data.get("expected_version")),
         _("Case closed."),
     ):
         return redirect("cases:case_detail", pk=case.pk)
@@ -307,10 +310,11 @@ def case_reopen(request, pk):
     if not case.is_closed:
         messages.info(request, _("The case is open."))
         return redirect("cases:case_detail", pk=case.pk)
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(request.POST or None, version=case.version)
     if request.method == "POST" and form.is_valid() and save_form(
         request, form,
-        lambda data: case_services.case_reopen(case=case, by=request.user, reason=data["reason"]),
+        lambda data: case_services.case_reopen(case=case, by=request.user, reason=data["reason"],
+                                               expected_version=data.get("expected_version")),
         _("Case reopened."),
     ):
         return redirect("cases:case_detail", pk=case.pk)

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .case_services import event_record
@@ -103,7 +104,7 @@ def consent_give(*, person, purpose, organisation=None, notice=None, given_at=No
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, at=None, request=None) -> Consent:
+def consent_withdraw(*, consent: Consent, by, at=None, request=None, expected_version: int | None = None) -> Consent:
     """Withdraw a consent from ``at`` (now by default); sharing stops from then."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     at = at or timezone.now()
@@ -116,6 +117,7 @@ def consent_withdraw(*, consent: Consent, by, at=None, request=None) -> Consent:
         raise ValidationError({"withdrawn_at": _("The withdrawal cannot come before the consent was given.")},
                               code="before_given")
     consent.withdrawn_at, consent.withdrawn_by = at, by
+    claim(consent, expected_version)
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=consent, access_point_id=consent.person.access_point_id,
                  request=request,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.core.names import LanguageChoiceField, LanguageMultipleChoiceField, country_choices
 from pua.network.models import Language
 from pua.network.profile_forms import MunicipalityField
@@ -54,7 +54,7 @@ class OperatorChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class ContactForm(StyledFormMixin, forms.Form):
+class ContactForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """The whole contact; ``QuickContactForm`` is the same without the operator."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices, widget=forms.RadioSelect)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 from pua.people.services import person_create
 
@@ -128,7 +129,8 @@ def contact_create(*, by, access_point, person=None, materials_languages=(), req
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, by, materials_languages=None, request=None, **values) -> Contact:
+def contact_update(*, contact: Contact, by, materials_languages=None, request=None,
+                   expected_version: int | None = None, **values) -> Contact:
     """Correct what was recorded; the person link changes only through ``contact_link``."""
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
@@ -141,6 +143,7 @@ def contact_update(*, contact: Contact, by, materials_languages=None, request=No
             continue
         setattr(contact, name, value)
     _check(contact)
+    claim(contact, expected_version)
     contact.save()
     languages = old_languages if materials_languages is None else list(materials_languages)
     if materials_languages is not None:
@@ -153,7 +156,7 @@ def contact_update(*, contact: Contact, by, materials_languages=None, request=No
 
 
 @transaction.atomic
-def contact_link(*, contact: Contact, person, by, request=None) -> Contact:
+def contact_link(*, contact: Contact, person, by, request=None, expected_version: int | None = None) -> Contact:
     """Link a contact to a person of its access point (or move it to another
     one, when it was linked by mistake). The open case, if any, records it."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -162,6 +165,7 @@ def contact_link(*, contact: Contact, person, by, request=None) -> Contact:
         raise ValidationError({"person": _("The contact is already linked to this person.")}, code="already_linked")
     old = contact.person_id
     contact.person = person
+    claim(contact, expected_version)
     contact.save(update_fields=["person"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=contact, access_point_id=contact.access_point_id,
                  changes={"person": [old, person.pk]},

@@ -161,7 +161,8 @@ def contact_edit(request, pk):
     contact = found(selectors.contact_get(request.user, pk))
     require_perm(request.user, "cases.change_contact", contact)
     audit_read(actor=request.user, obj=contact, request=request)
-    form = ContactForm(request.POST or None, access_point=contact.access_point, user=request.user, contact=contact)
+    form = ContactForm(request.POST or None, access_point=contact.access_point, user=request.user, contact=contact,
+                       version=contact.version)
     if request.method == "POST" and form.is_valid():
         saved = save_form(
             request, form,

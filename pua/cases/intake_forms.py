@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.network.models import Organisation, Service
 
 from .models import CriterionCheck, EligibilityCriterion, IntakeOutcome
@@ -14,7 +14,7 @@ from .referrals_forms import referral_services
 from .referrals_selectors import network_organisations
 
 
-class CriterionForm(StyledFormMixin, forms.ModelForm):
+class CriterionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = EligibilityCriterion
         fields = ["kind", "label", "description", "is_mandatory"]

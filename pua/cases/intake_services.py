@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import case_services, referrals_services
@@ -72,7 +73,7 @@ def criterion_create(*, access_point, by, kind, label, description="", is_mandat
 
 
 @transaction.atomic
-def criterion_update(*, criterion, by, **values) -> EligibilityCriterion:
+def criterion_update(*, criterion, by, expected_version: int | None = None, **values) -> EligibilityCriterion:
     """Change the wording or kind; decisions already taken keep pointing at the criterion."""
     _require(by, "cases.manage_eligibility", criterion)
     before = snapshot_stored(criterion, CRITERION_FIELDS)
@@ -80,6 +81,7 @@ def criterion_update(*, criterion, by, **values) -> EligibilityCriterion:
         if name in CRITERION_FIELDS:
             setattr(criterion, name, value)
     _clean_criterion(criterion)
+    claim(criterion, expected_version)
     criterion.save(update_fields=CRITERION_FIELDS)
     changes = diff(before, snapshot(criterion, CRITERION_FIELDS))
     if changes:
@@ -89,11 +91,12 @@ def criterion_update(*, criterion, by, **values) -> EligibilityCriterion:
 
 
 @transaction.atomic
-def criterion_set_active(*, criterion, by, active: bool) -> EligibilityCriterion:
+def criterion_set_active(*, criterion, by, active: bool, expected_version: int | None = None) -> EligibilityCriterion:
     """Criteria are deactivated, never deleted: past decisions refer to them."""
     _require(by, "cases.manage_eligibility", criterion)
     if criterion.is_active != active:
         criterion.is_active = active
+        claim(criterion, expected_version)
         criterion.save(update_fields=["is_active"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=criterion, access_point_id=criterion.access_point_id,
                      changes={"is_active": [not active, active]})

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.network.models import Role
 
 from . import interventions_selectors as selectors
@@ -37,7 +37,7 @@ class OperatorsField(forms.ModelMultipleChoiceField):
         return f"{name} ({', '.join(roles)})" if roles else name
 
 
-class InterventionForm(StyledFormMixin, forms.Form):
+class InterventionForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *InterventionKind.choices])
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=1,

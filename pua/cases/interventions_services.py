@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 from pua.network.models import Role
 
@@ -121,7 +122,7 @@ def intervention_record(*, case, occurred_on: datetime.date, kind: str, operator
 @transaction.atomic
 def intervention_update(*, intervention: Intervention, by, occurred_on: datetime.date, kind: str, operators,
                         duration_minutes=None, joint: bool = False, plan_action=None, service=None, notes: str = "",
-                        notes_restricted: bool = False) -> Intervention:
+                        notes_restricted: bool = False, expected_version: int | None = None) -> Intervention:
     """Correct a recorded intervention (same rules as recording it)."""
     case = intervention.case
     if service is None and plan_action is not None:
@@ -139,6 +140,7 @@ def intervention_update(*, intervention: Intervention, by, occurred_on: datetime
         changes["notes"] = ["[redacted]", "[redacted]"]
     if not changes:
         return intervention
+    claim(intervention, expected_version)
     intervention.save()
     intervention.operators.set(operators)
     case_services.event_record(

@@ -92,7 +92,8 @@ def intervention_edit(request, case_pk, pk):
         "plan_action": intervention.plan_action_id, "service": intervention.service_id, "notes": intervention.notes,
         "notes_restricted": intervention.notes_restricted,
     }
-    form = InterventionForm(request.POST or None, case=case, intervention=intervention, initial=initial)
+    form = InterventionForm(request.POST or None, case=case, intervention=intervention, initial=initial,
+                            version=intervention.version)
     if request.method == "POST" and form.is_valid():
         saved = save_form(request, form, lambda data: services.intervention_update(intervention=intervention, by=user,
                                                                                     **_form_data(data)),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
 from pua.people.models import ScreeningFlag, validate_country_code
 
 # --- first contact --------------------------------------------------------
@@ -26,7 +27,7 @@ class ContactChannel(models.TextChoices):
     REFERRAL = "referral", _("Referral")
 
 
-class Contact(models.Model):
+class Contact(Versioned, models.Model):
     """A contact through any door; anonymous until linked to a person."""
 
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT, related_name="contacts",
@@ -130,7 +131,7 @@ class ConsentPurpose(models.TextChoices):
     PHONE_CONTACT = "phone_contact", _("Being contacted by phone or SMS")
 
 
-class Consent(models.Model):
+class Consent(Versioned, models.Model):
     """A consent by purpose; for sharing, with one named organisation.
 
     Withdrawal is a date, never a deletion: what was shared before stays
@@ -201,7 +202,7 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Case(models.Model):
+class Case(Versioned, models.Model):
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT, related_name="cases",
                                      verbose_name=_("access point"))
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases",
@@ -365,7 +366,7 @@ class ReferralStatus(models.TextChoices):
 ACTIVE_REFERRAL_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
 
-class Referral(models.Model):
+class Referral(Versioned, models.Model):
     """Scheda di invio. ``organisation`` is the other party: the referring
     body for an inbound referral, the receiving organisation for an outbound one."""
 
@@ -425,7 +426,7 @@ class CriterionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class EligibilityCriterion(models.Model):
+class EligibilityCriterion(Versioned, models.Model):
     """An access condition configured by an access point (seed 001)."""
 
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT,
@@ -548,7 +549,7 @@ class GoalEvaluation(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", _("Not achieved")
 
 
-class PlanGoal(models.Model):
+class PlanGoal(Versioned, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
     area = models.CharField(_("area"), max_length=20, choices=GoalArea.choices)
     description = models.TextField(_("goal"))
@@ -575,7 +576,7 @@ class ActionStatus(models.TextChoices):
 ACTIVE_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
-class PlanAction(models.Model):
+class PlanAction(Versioned, models.Model):
     """A catalogue service to deliver for a goal, by a provider organisation."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan"))
@@ -664,7 +665,7 @@ class InterventionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Intervention(models.Model):
+class Intervention(Versioned, models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("case"))
     occurred_on = models.DateField(_("date"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
@@ -704,7 +705,7 @@ class TaskKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Appointment")
 
 
-class Task(models.Model):
+class Task(Versioned, models.Model):
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT, related_name="tasks",
                                      verbose_name=_("access point"))
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
@@ -748,7 +749,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CaseDocument(models.Model):
+class CaseDocument(Versioned, models.Model):
     """A document of a person (and optionally of one case), stored under
     MEDIA_ROOT and served only by the permission-checked, audited view."""
 

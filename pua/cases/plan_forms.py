@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.core.names import LanguageChoiceField
 from pua.network import documents
 from pua.network.models import Language, Offering, Organisation, Service
@@ -28,7 +28,7 @@ class PlanCreateForm(StyledFormMixin, forms.Form):
         help_text=_("30 days is a monthly review."))
 
 
-class GoalForm(StyledFormMixin, forms.Form):
+class GoalForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=[("", "—"), *GoalArea.choices])
     description = forms.CharField(label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=_("What the person wants to reach, in plain words."))
@@ -48,7 +48,7 @@ def _offering_label(offering: Offering) -> str:
     return " — ".join(parts)
 
 
-class ActionForm(StyledFormMixin, forms.Form):
+class ActionForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """Goal, catalogue service, provider (an offering of that service found in
     the directory, or any organisation of the network), responsible, dates,
     status and outcome.
@@ -134,7 +134,7 @@ class ActionForm(StyledFormMixin, forms.Form):
         return f"{ORGANISATION_PREFIX}{action.provider_id}"
 
 
-class ActionStatusForm(StyledFormMixin, forms.Form):
+class ActionStatusForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     outcome_note = forms.CharField(label=_("Outcome"), required=False, max_length=2000,
                                    widget=forms.Textarea(attrs={"rows": 3}),
@@ -156,7 +156,7 @@ class AgreementForm(StyledFormMixin, forms.Form):
         self.fields["agreed_on"].initial = timezone.localdate()
 
 
-class CadenceForm(StyledFormMixin, forms.Form):
+class CadenceForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     review_every_days = forms.IntegerField(
         label=_("Review every (days)"), min_value=1, max_value=MAX_REVIEW_EVERY_DAYS,
         help_text=_("30 days is a monthly review. The next review moves accordingly."))

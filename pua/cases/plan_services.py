@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change
+from pua.core.concurrency import check, claim
 from pua.core.models import AuditAction
 from pua.network.models import Organisation
 
@@ -121,12 +122,14 @@ def _check_case_open(plan: Plan) -> None:
         raise ValidationError(_("The case is closed: reopen it to change the plan."), code="case_closed")
 
 
-def _new_version(plan: Plan, *, by, message: str, change_kind: str, data: dict, obj=None) -> PlanVersion:
-    """Bump the version, store the snapshot, write the case event (``message``
-    of ``event_messages``, read with ``data``). The plan row must be locked
+def _new_version(plan: Plan, *, by, message: str, change_kind: str, data: dict, obj=None,
+                 expected_version: int | None = None) -> PlanVersion:
+    """Bump the version (refused when it is no longer ``expected_version``),
+    store the snapshot, write the case event (``message`` of
+    ``event_messages``, read with ``data``). The plan row must be locked
     (``_lock``) by the caller."""
-    plan.version += 1
-    plan.save(update_fields=["version", "updated_at"])
+    claim(plan, expected_version)
+    plan.save(update_fields=["updated_at"])
     snapshot = {**plan_snapshot(plan), "change_kind": change_kind}
     data = {"plan": plan.pk, "version": plan.version, **data}
     version = PlanVersion.objects.create(plan=plan, number=plan.version, created_at=timezone.now(), created_by=by,
@@ -168,10 +171,11 @@ def _check_cadence(days) -> None:
 
 
 @transaction.atomic
-def plan_set_review_cadence(*, plan: Plan, review_every_days: int, by) -> Plan:
+def plan_set_review_cadence(*, plan: Plan, review_every_days: int, by, expected_version: int | None = None) -> Plan:
     """Change how often the plan is reviewed; the next review moves with it
     (counted from the last review, else from the agreement)."""
     plan = _lock(plan)
+    check(plan, expected_version)
     _check_case_open(plan)
     _check_cadence(review_every_days)
     old_days, old_due = plan.review_every_days, plan.next_review_due
@@ -184,7 +188,7 @@ def plan_set_review_cadence(*, plan: Plan, review_every_days: int, by) -> Plan:
         plan.next_review_due = since + datetime.timedelta(days=review_every_days)
     plan.save(update_fields=["review_every_days", "next_review_due", "updated_at"])
     _new_version(plan, by=by, change_kind=CHANGE_CADENCE, message="plan_cadence_changed",
-                 data={"review_every_days": [old_days, review_every_days]})
+                 data={"review_every_days": [old_days, review_every_days]}, expected_version=expected_version)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=plan, access_point_id=plan.case.access_point_id, changes={
         "review_every_days": [old_days, review_every_days],
         "next_review_due": [_iso(old_due), _iso(plan.next_review_due)], "version": [plan.version - 1, plan.version]})
@@ -205,10 +209,12 @@ def _store_signed_document(*, plan: Plan, file, by) -> CaseDocument:
 
 
 @transaction.atomic
-def plan_agree(*, plan: Plan, agreed_on: datetime.date, by, language=None, signed_file=None) -> Plan:
+def plan_agree(*, plan: Plan, agreed_on: datetime.date, by, language=None, signed_file=None,
+               expected_version: int | None = None) -> Plan:
     """Record the agreement with the person (date, language, signed copy);
     the case's plan becomes active and the first review is scheduled."""
     plan = _lock(plan)
+    check(plan, expected_version)
     _check_case_open(plan)
     errors = {}
     if agreed_on is None:
@@ -234,7 +240,8 @@ def plan_agree(*, plan: Plan, agreed_on: datetime.date, by, language=None, signe
                              "updated_at"])
     case_services.case_activate_plan(case=plan.case, by=by)
     _new_version(plan, by=by, message="plan_agreed", change_kind=CHANGE_AGREED,
-                 data={"agreed_on": _iso(agreed_on), "signed_document": plan.signed_document_id})
+                 data={"agreed_on": _iso(agreed_on), "signed_document": plan.signed_document_id},
+                 expected_version=expected_version)
     after = {"status": plan.status, "agreed_on": _iso(plan.agreed_on), "agreed_language": plan.agreed_language_id,
              "signed_document": plan.signed_document_id, "next_review_due": _iso(plan.next_review_due)}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -271,7 +278,8 @@ def goal_add(*, plan: Plan, area: str, description: str, by) -> PlanGoal:
 
 
 @transaction.atomic
-def goal_update(*, goal: PlanGoal, area: str, description: str, by) -> PlanGoal:
+def goal_update(*, goal: PlanGoal, area: str, description: str, by,
+                expected_version: int | None = None) -> PlanGoal:
     plan = _lock(goal.plan)
     _check_case_open(plan)
     _check_goal(area, description)
@@ -283,8 +291,9 @@ def goal_update(*, goal: PlanGoal, area: str, description: str, by) -> PlanGoal:
         changes["description"] = ["[redacted]", "[redacted]"]
     if not changes:
         return goal
+    claim(goal, expected_version)
     goal.area, goal.description = area, description
-    goal.save(update_fields=["area", "description"])
+    goal.save(update_fields=["area", "description", "version"])
     _new_version(plan, by=by, change_kind=CHANGE_GOAL, message="goal_changed",
                  data={"goal": goal.pk, "fields": sorted(changes), "area": area}, obj=goal)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=goal, access_point_id=goal.plan.case.access_point_id,
@@ -293,11 +302,12 @@ def goal_update(*, goal: PlanGoal, area: str, description: str, by) -> PlanGoal:
 
 
 @transaction.atomic
-def goal_remove(*, goal: PlanGoal, by) -> None:
+def goal_remove(*, goal: PlanGoal, by, expected_version: int | None = None) -> None:
     """Remove a goal with no actions (actions are cancelled, never deleted,
     because interventions and reports refer to them)."""
     plan = _lock(goal.plan)
     _check_case_open(plan)
+    claim(goal, expected_version)
     if goal.actions.exists():
         raise ValidationError(
             _("This goal has actions: cancel them or move them to another goal before removing it."),
@@ -387,8 +397,9 @@ def action_add(*, plan: Plan, goal: PlanGoal, service, provider, by, offering=No
 @transaction.atomic
 def action_update(*, action: PlanAction, by, goal, service, provider, offering=None, responsible=None,
                   planned_start=None, planned_end=None, status: str = ActionStatus.PLANNED,
-                  outcome_note: str = "") -> PlanAction:
-    """Change everything of an action (case staff)."""
+                  outcome_note: str = "", expected_version: int | None = None) -> PlanAction:
+    """Change everything of an action (case staff), if it is still at
+    ``expected_version`` (when given)."""
     plan = _lock(action.plan)
     _check_case_open(plan)
     _check_action(plan, goal=goal, service=service, provider=provider, offering=offering, responsible=responsible,
@@ -404,6 +415,7 @@ def action_update(*, action: PlanAction, by, goal, service, provider, offering=N
         changes["outcome_note"] = ["[redacted]", "[redacted]"]
     if not changes:
         return action
+    claim(action, expected_version)
     action.save()
     data = {"action": action.pk, "fields": sorted(changes), "service_code": service.code}
     if "status" in changes:
@@ -418,7 +430,8 @@ def action_update(*, action: PlanAction, by, goal, service, provider, offering=N
 
 
 @transaction.atomic
-def action_set_status(*, action: PlanAction, status: str, by, outcome_note: str | None = None) -> PlanAction:
+def action_set_status(*, action: PlanAction, status: str, by, outcome_note: str | None = None,
+                      expected_version: int | None = None) -> PlanAction:
     """The status and the outcome of an action — all a provider's partner
     operator may change. "Not delivered" needs a word on why."""
     plan = _lock(action.plan)
@@ -432,8 +445,9 @@ def action_set_status(*, action: PlanAction, status: str, by, outcome_note: str 
     old_status, old_note = action.status, action.outcome_note
     if old_status == status and old_note == note:
         return action
+    claim(action, expected_version)
     action.status, action.outcome_note = status, note
-    action.save(update_fields=["status", "outcome_note", "updated_at"])
+    action.save(update_fields=["status", "outcome_note", "updated_at", "version"])
     changes = {}
     if old_status != status:
         changes["status"] = [old_status, status]

@@ -130,7 +130,8 @@ def goal_edit(request, case_pk, pk):
     case, plan = _staff_plan(request, case_pk)
     goal = selectors.goal_get(plan, pk)
     audit_read(actor=request.user, obj=case, request=request)
-    form = GoalForm(request.POST or None, initial={"area": goal.area, "description": goal.description})
+    form = GoalForm(request.POST or None, initial={"area": goal.area, "description": goal.description},
+                    version=goal.version)
     if request.method == "POST" and form.is_valid():
         saved = save_form(request, form, lambda data: services.goal_update(goal=goal, by=request.user, **data),
                           _("Goal saved."))
@@ -183,7 +184,8 @@ def _action_form(request, case, plan, *, action=None, url: str):
     else:
         initial = {"goal": request.GET.get("goal"), "service": raw_service}
     form = ActionForm(request.POST if submitted else None, initial=initial, plan=plan, user=request.user,
-                      service=service, action=action, refresh_url=url)
+                      service=service, action=action, refresh_url=url,
+                      version=action.version if action is not None else None)
     return form, submitted
 
 
@@ -238,7 +240,8 @@ def action_status(request, case_pk, pk):
         action = selectors.action_get(plan, pk)
     require_perm(user, "cases.update_action", action)
     audit_read(actor=user, obj=case, request=request)
-    form = ActionStatusForm(request.POST or None, initial={"status": action.status, "outcome_note": action.outcome_note})
+    form = ActionStatusForm(request.POST or None, initial={"status": action.status, "outcome_note": action.outcome_note},
+                            version=action.version)
     if request.method == "POST" and form.is_valid():
         saved = save_form(request, form, lambda data: services.action_set_status(action=action, by=user, **data),
                           _("Action updated."))
@@ -278,7 +281,8 @@ def plan_agree(request, case_pk):
 def plan_cadence(request, case_pk):
     case, plan = _staff_plan(request, case_pk)
     audit_read(actor=request.user, obj=case, request=request)
-    form = CadenceForm(request.POST or None, initial={"review_every_days": plan.review_every_days})
+    form = CadenceForm(request.POST or None, initial={"review_every_days": plan.review_every_days},
+                       version=plan.version)
     if request.method == "POST" and form.is_valid():
         saved = save_form(request, form, lambda data: services.plan_set_review_cadence(plan=plan, by=request.user,
                                                                                         **data),

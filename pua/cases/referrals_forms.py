@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.network import search_selectors
 from pua.network.models import Agreement, AgreementStatus, Offering, Organisation, Service, ServiceLevel
 
@@ -112,11 +112,11 @@ class OutboundReferralForm(StyledFormMixin, forms.Form):
         self.fields["organisation"].queryset = network_organisations(access_point_id)
 
 
-class AnswerForm(StyledFormMixin, forms.Form):
+class AnswerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Required to decline; optional to accept."))
 
 
-class ReportForm(StyledFormMixin, forms.Form):
+class ReportForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     report = forms.CharField(label=_("Report back"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
                              help_text=_("What was done with the person and the outcome. Completes the referral."))

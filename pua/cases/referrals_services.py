@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change
+from pua.core.concurrency import check, claim
 from pua.core.models import AuditAction
 from pua.network.models import Organisation
 
@@ -89,10 +90,14 @@ def _event(referral: Referral, step: str, by, old: str | None = None) -> None:
     )
 
 
-def _locked(referral: Referral) -> Referral:
+def _locked(referral: Referral, expected_version: int | None = None) -> Referral:
+    """Lock and refresh the referral; refuse a step taken on a copy older than
+    ``expected_version`` (when given)."""
     fresh = Referral.objects.select_for_update().get(pk=referral.pk)
-    for name in ("status", "answered_at", "answered_by_id", "answer_reason", "report", "reported_at", "case_id"):
+    for name in ("status", "answered_at", "answered_by_id", "answer_reason", "report", "reported_at", "case_id",
+                 "version"):
         setattr(referral, name, getattr(fresh, name))
+    check(referral, expected_version)
     return referral
 
 
@@ -107,7 +112,9 @@ def _check_waiting(referral: Referral) -> None:
         code="already_answered")
 
 
-def _save_step(referral: Referral, *, by, old: str, fields: list[str], step: str | None = None) -> Referral:
+def _save_step(referral: Referral, *, by, old: str, fields: list[str], step: str | None = None,
+               expected_version: int | None = None) -> Referral:
+    claim(referral, expected_version)
     referral.save(update_fields=fields)
     audit_change(action=AuditAction.UPDATE, actor=by, obj=referral, access_point_id=referral.access_point_id,
                  changes={"status": [old, referral.status]})
@@ -229,9 +236,9 @@ def _link_case(referral: Referral, by) -> None:
 
 
 @transaction.atomic
-def referral_accept(*, referral, by, reason="") -> Referral:
+def referral_accept(*, referral, by, reason="", expected_version: int | None = None) -> Referral:
     _require(by, "cases.answer_referral", referral)
-    referral = _locked(referral)
+    referral = _locked(referral, expected_version)
     _check_waiting(referral)
     old = referral.status
     fields = ["status", "answered_at", "answered_by", "answer_reason"]
@@ -241,26 +248,27 @@ def referral_accept(*, referral, by, reason="") -> Referral:
     referral.status = S.ACCEPTED
     referral.answered_at, referral.answered_by = timezone.now(), by
     referral.answer_reason = (reason or "").strip()
-    return _save_step(referral, by=by, old=old, fields=fields)
+    return _save_step(referral, by=by, old=old, fields=fields, expected_version=expected_version)
 
 
 @transaction.atomic
-def referral_decline(*, referral, by, reason) -> Referral:
+def referral_decline(*, referral, by, reason, expected_version: int | None = None) -> Referral:
     _require(by, "cases.answer_referral", referral)
-    referral = _locked(referral)
+    referral = _locked(referral, expected_version)
     _check_waiting(referral)
     reason = _required_text(reason, "reason", _("Say why the referral is declined."))
     old = referral.status
     referral.status = S.DECLINED
     referral.answered_at, referral.answered_by, referral.answer_reason = timezone.now(), by, reason
-    return _save_step(referral, by=by, old=old, fields=["status", "answered_at", "answered_by", "answer_reason"])
+    return _save_step(referral, by=by, old=old, fields=["status", "answered_at", "answered_by", "answer_reason"],
+                      expected_version=expected_version)
 
 
 @transaction.atomic
-def referral_report(*, referral, by, report) -> Referral:
+def referral_report(*, referral, by, report, expected_version: int | None = None) -> Referral:
     """The receiving organisation reports back on an accepted outbound referral; it is then completed."""
     _require(by, "cases.report_referral", referral)
-    referral = _locked(referral)
+    referral = _locked(referral, expected_version)
     if referral.direction != ReferralDirection.OUTBOUND:
         raise ValidationError(_("Only the organisation a person was referred to reports back."), code="inbound")
     if referral.status != S.ACCEPTED:
@@ -271,18 +279,19 @@ def referral_report(*, referral, by, report) -> Referral:
     old = referral.status
     referral.status = S.COMPLETED
     referral.report, referral.reported_at = report, timezone.now()
-    return _save_step(referral, by=by, old=old, fields=["status", "report", "reported_at"])
+    return _save_step(referral, by=by, old=old, fields=["status", "report", "reported_at"],
+                      expected_version=expected_version)
 
 
 @transaction.atomic
-def referral_withdraw(*, referral, by) -> Referral:
+def referral_withdraw(*, referral, by, expected_version: int | None = None) -> Referral:
     """The access point takes a referral back while it is still waiting for an answer."""
     _require(by, "cases.withdraw_referral", referral)
-    referral = _locked(referral)
+    referral = _locked(referral, expected_version)
     if referral.status != S.SENT:
         raise ValidationError(
             _("Only a referral waiting for an answer can be withdrawn (this one is “%(status)s”).")
             % {"status": S(referral.status).label}, code="not_waiting")
     old = referral.status
     referral.status = S.WITHDRAWN
-    return _save_step(referral, by=by, old=old, fields=["status"])
+    return _save_step(referral, by=by, old=old, fields=["status"], expected_version=expected_version)

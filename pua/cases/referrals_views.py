@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_read
 from pua.core.audited import audit_page, audited, not_audited
+from pua.core.concurrency import parse_version
 from pua.core.pagination import paginate
 from pua.core.search_terms import search_data
 from pua.core.shortcuts import found, require_perm, save_form
@@ -104,8 +105,8 @@ def _render_detail(request, referral, *, answer_form=None, report_form=None):
         "can_answer": waiting and user.has_perm("cases.answer_referral", referral),
         "can_withdraw": waiting and staff and user.has_perm("cases.withdraw_referral", referral),
         "can_report": can_report,
-        "answer_form": answer_form or AnswerForm(),
-        "report_form": report_form or ReportForm(),
+        "answer_form": answer_form or AnswerForm(version=referral.version),
+        "report_form": report_form or ReportForm(version=referral.version),
     })
 
 
@@ -126,7 +127,7 @@ def referral_detail(request, pk):
 def _answer(request, pk, *, perm, write, done, form_class, form_key):
     referral = _get(request, pk)
     require_perm(request.user, perm, referral)
-    form = form_class(request.POST)
+    form = form_class(request.POST, version=referral.version)
     if form.is_valid() and save_form(request, form, lambda data: write(referral, data), done):
         return redirect("cases:referral_detail", pk=referral.pk)
     if form.non_field_errors() and not any(name in form.errors for name in form.fields):
@@ -145,7 +146,8 @@ def referral_accept(request, pk):
     return _answer(
         request, pk, perm="cases.answer_referral", form_class=AnswerForm, form_key="answer_form",
         write=lambda referral, data: services.referral_accept(referral=referral, by=request.user,
-                                                              reason=data["reason"]),
+                                                              reason=data["reason"],
+                                                              expected_version=data.get("expected_version")),
         done=_("Referral accepted."))
 
 
@@ -156,7 +158,8 @@ def referral_decline(request, pk):
     return _answer(
         request, pk, perm="cases.answer_referral", form_class=AnswerForm, form_key="answer_form",
         write=lambda referral, data: services.referral_decline(referral=referral, by=request.user,
-                                                               reason=data["reason"]),
+                                                               reason=data["reason"],
+                                                               expected_version=data.get("expected_version")),
         done=_("Referral declined."))
 
 
@@ -167,7 +170,8 @@ def referral_report(request, pk):
     return _answer(
         request, pk, perm="cases.report_referral", form_class=ReportForm, form_key="report_form",
         write=lambda referral, data: services.referral_report(referral=referral, by=request.user,
-                                                              report=data["report"]),
+                                                              report=data["report"],
+                                                              expected_version=data.get("expected_version")),
         done=_("Report sent: the referral is completed."))
 
 
@@ -178,7 +182,8 @@ def referral_withdraw(request, pk):
     referral = _get(request, pk)
     require_perm(request.user, "cases.withdraw_referral", referral)
     try:
-        services.referral_withdraw(referral=referral, by=request.user)
+        services.referral_withdraw(referral=referral, by=request.user,
+                                   expected_version=parse_version(request.POST.get("version")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 
 from . import access
 from .models import OPEN_STATUSES, Task, TaskKind
@@ -17,7 +17,7 @@ def _datetime_widget():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT)
 
 
-class TaskForm(StyledFormMixin, forms.ModelForm):
+class TaskForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """A task or an appointment at ``access_point``; the case is typed by its number."""
 
     case_number = forms.CharField(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .case_services import event_record
@@ -80,7 +81,7 @@ def task_create(*, access_point, by, kind: str, title: str, due_at, assignee, de
 
 
 @transaction.atomic
-def task_update(*, task: Task, by, request=None, **values) -> Task:
+def task_update(*, task: Task, by, request=None, expected_version: int | None = None, **values) -> Task:
     """Change the fields of ``TASK_FIELDS`` given in ``values``."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -95,6 +96,7 @@ def task_update(*, task: Task, by, request=None, **values) -> Task:
         raise ValidationError({"case": _("The case is closed: reopen it before planning work on it.")},
                               code="case_closed")
     _check(task)
+    claim(task, expected_version)
     task.save()
     changes = _audit_changes(before, snapshot(task, _AUDITED))
     if changes:
@@ -116,7 +118,7 @@ def _locked(task: Task) -> Task:
 
 
 @transaction.atomic
-def task_complete(*, task: Task, by, at=None, request=None) -> Task:
+def task_complete(*, task: Task, by, at=None, request=None, expected_version: int | None = None) -> Task:
     """Mark the task done (an appointment: held)."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -124,6 +126,7 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
     if task.done_at is not None:
         raise ValidationError(_("This is already marked as done."), code="already_done")
     task.done_at = at or timezone.now()
+    claim(task, expected_version)
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task, access_point_id=task.access_point_id,
                  changes={"done_at": [None, task.done_at.isoformat()]}, request=request)
@@ -133,7 +136,7 @@ def task_complete(*, task: Task, by, at=None, request=None) -> Task:
 
 
 @transaction.atomic
-def task_reopen(*, task: Task, by, request=None) -> Task:
+def task_reopen(*, task: Task, by, request=None, expected_version: int | None = None) -> Task:
     """Undo ``task_complete``: the task is open again."""
     if not by.has_perm("cases.change_task", task):
         raise PermissionDenied
@@ -142,6 +145,7 @@ def task_reopen(*, task: Task, by, request=None) -> Task:
         raise ValidationError(_("This is still open."), code="not_done")
     old = task.done_at
     task.done_at = None
+    claim(task, expected_version)
     task.save(update_fields=["done_at"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=task, access_point_id=task.access_point_id,
                  changes={"done_at": [old.isoformat(), None]},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pua.core.audit import audit_export, audit_read
 from pua.core.audited import audit_page, audit_shown, audited, not_audited
+from pua.core.concurrency import parse_version
 from pua.core.pagination import paginate
 from pua.core.shortcuts import found, require_perm, save_form
 from pua.network import agreements_selectors
@@ -196,7 +197,8 @@ def _state_change(request, pk, change, success):
     task = _task(request, pk)
     require_perm(request.user, "cases.change_task", task)
     try:
-        change(task=task, by=request.user, request=request)
+        change(task=task, by=request.user, request=request,
+               expected_version=parse_version(request.POST.get("version")))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

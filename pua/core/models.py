@@ -75,3 +75,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class Versioned(models.Model):
+    """A row that people edit: ``version`` goes up by one with every change,
+    so that a write made on what the writer saw can be refused when someone
+    else changed the row meanwhile (``pua.core.concurrency``)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True

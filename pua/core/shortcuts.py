@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from .concurrency import StaleObject
+
 
 def found(obj):
     """The object, or 404: an object outside the user's reach looks missing."""
@@ -20,7 +22,11 @@ def require_perm(user, perm: str, obj=None) -> None:
 
 def show_errors(form, error: ValidationError) -> None:
     """Attach a service's ValidationError to the form, field by field,
-    keeping error codes; errors of fields the form lacks go to the top."""
+    keeping error codes; errors of fields the form lacks go to the top.
+    When the record changed since the form was opened, the form also shows
+    what differs (``VersionedFormMixin.show_conflict``)."""
+    if isinstance(error, StaleObject) and hasattr(form, "show_conflict"):
+        form.show_conflict(error)
     for field, errors in error.update_error_dict({}).items():
         form.add_error(field if field in form.fields else None, errors)
 

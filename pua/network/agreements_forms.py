@@ -2,7 +2,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 
 from . import access, documents
 from .agreements_selectors import STATE_CHOICES
@@ -27,7 +27,7 @@ class AgreementFilterForm(StyledFormMixin, forms.Form):
         self.fields["party"].queryset = access.visible_organisations(user).only("id", "name").order_by("name")
 
 
-class AgreementForm(StyledFormMixin, forms.ModelForm):
+class AgreementForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     # Not a model field of the form: the service validates and attaches it,
     # so the instance is never given an unchecked file.
     document = forms.FileField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, audit_record, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import access, documents
@@ -115,7 +116,7 @@ def agreement_create(*, by, access_point, parties, services=(), document=None, r
 
 @transaction.atomic
 def agreement_update(*, agreement: Agreement, by, parties=None, services=None, document=None, request=None,
-                     **values) -> Agreement:
+                     expected_version: int | None = None, **values) -> Agreement:
     if not by.has_perm("network.change_agreement", agreement):
         raise PermissionDenied
     before = snapshot_stored(agreement, AGREEMENT_FIELDS)
@@ -135,6 +136,7 @@ def agreement_update(*, agreement: Agreement, by, parties=None, services=None, d
         lambda: document and _attach_document(agreement, document),
         agreement.full_clean,
     )
+    claim(agreement, expected_version)
     agreement.save()
     if parties is not None:
         agreement.parties.set(parties)

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 
 from . import access
 from .contacts_selectors import FOLLOW_UP_HORIZON_DAYS, operators_with_contacts
@@ -45,7 +45,7 @@ class NetworkContactFilterForm(StyledFormMixin, forms.Form):
         return data
 
 
-class NetworkContactForm(StyledFormMixin, forms.ModelForm):
+class NetworkContactForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = NetworkContact
         fields = ["date", "organisation", "organisation_name", "actor_type", "channel", "purpose", "outcome",

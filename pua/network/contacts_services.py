@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import access
@@ -68,7 +69,8 @@ def network_contact_create(*, by, access_point, request=None, **values) -> Netwo
 
 
 @transaction.atomic
-def network_contact_update(*, contact: NetworkContact, by, request=None, **values) -> NetworkContact:
+def network_contact_update(*, contact: NetworkContact, by, request=None, expected_version: int | None = None,
+                           **values) -> NetworkContact:
     if not by.has_perm("network.change_networkcontact", contact):
         raise PermissionDenied
     before = snapshot_stored(contact, CONTACT_FIELDS)
@@ -76,6 +78,7 @@ def network_contact_update(*, contact: NetworkContact, by, request=None, **value
         if name in CONTACT_FIELDS:
             setattr(contact, name, value)
     _check(contact, by=by, organisation_changed=contact.organisation_id != before["organisation"])
+    claim(contact, expected_version)
     contact.save()
     changes = diff(before, snapshot(contact, CONTACT_FIELDS))
     if changes:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 
 from . import access
 from .models import AccessPoint, Membership, Organisation, OrganisationKind, Role
@@ -23,7 +23,7 @@ class OrganisationFilterForm(StyledFormMixin, forms.Form):
         self.fields["access_point"].queryset = access.visible_access_points(user).order_by("name")
 
 
-class OrganisationForm(StyledFormMixin, forms.ModelForm):
+class OrganisationForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     municipality = MunicipalityField(label=_("Municipality"), required=False,
                                      help_text=_("ISTAT code or name with the province, e.g. Cremona (CR)."))
     access_points = forms.ModelMultipleChoiceField(
@@ -73,7 +73,7 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
 
 
-class MembershipEditForm(MembershipForm):
+class MembershipEditForm(VersionedFormMixin, MembershipForm):
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
     class Meta(MembershipForm.Meta):
@@ -97,7 +97,7 @@ class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
 
 
-class AccessPointForm(StyledFormMixin, forms.ModelForm):
+class AccessPointForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     municipality = MunicipalityField(label=_("Municipality"), required=False,
                                      help_text=_("ISTAT code or name with the province, e.g. Cremona (CR)."))
 

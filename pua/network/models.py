@@ -12,6 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
+
 from . import validators
 
 
@@ -117,7 +119,7 @@ class Territory(models.Model):
         return self.name
 
 
-class AccessPoint(models.Model):
+class AccessPoint(Versioned, models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=AccessPointKind.choices,
                             default=AccessPointKind.SINGLE_ACCESS_POINT)
@@ -150,7 +152,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
 
-class Organisation(models.Model):
+class Organisation(Versioned, models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices, db_index=True)
     tax_code = models.CharField(_("tax code"), max_length=16, blank=True, validators=[validators.validate_tax_code],
@@ -194,7 +196,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Versioned, models.Model):
     """A user's role within an organisation, at the access points listed.
 
     A membership gives power only once approved, and never while pending: a
@@ -243,7 +245,7 @@ class NetworkRelation(models.TextChoices):
     INFORMAL_NETWORK = "informal_network", _("Informal network")
 
 
-class NetworkLink(models.Model):
+class NetworkLink(Versioned, models.Model):
     """An organisation's place in an access point's network (seed 000: the
     formal partners with their contract, the informal network with its
     possible contribution)."""
@@ -324,7 +326,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(models.Q(programme__isnull=True) | models.Q(programme_id=programme_id))
 
 
-class Service(models.Model):
+class Service(Versioned, models.Model):
     """An entry of the service catalogue (``Service`` in the glossary).
 
     Codes (``F2.4.c``) are stable identifiers used by the API, imports,
@@ -376,7 +378,7 @@ class Service(models.Model):
         return self.retired_at is not None
 
 
-class Site(models.Model):
+class Site(Versioned, models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="sites")
     name = models.CharField(_("name"), max_length=200)
@@ -397,7 +399,7 @@ class Site(models.Model):
         return f"{self.name} ({self.municipality.name})" if self.municipality_id else self.name
 
 
-class ContactPerson(models.Model):
+class ContactPerson(Versioned, models.Model):
     """A person to call at an organisation; shown to operators only."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
@@ -442,7 +444,7 @@ class OfferingQuerySet(models.QuerySet):
         return self.filter(is_active=True, organisation__is_active=True, service__retired_at__isnull=True)
 
 
-class Offering(models.Model):
+class Offering(Versioned, models.Model):
     """Which organisation offers which catalogue service, where, for whom."""
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
@@ -514,7 +516,7 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
-class Agreement(models.Model):
+class Agreement(Versioned, models.Model):
     access_point = models.ForeignKey(AccessPoint, verbose_name=_("access point"), on_delete=models.PROTECT,
                                      related_name="agreements")
     kind = models.CharField(_("kind"), max_length=30, choices=AgreementKind.choices)
@@ -557,7 +559,7 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class NetworkContact(models.Model):
+class NetworkContact(Versioned, models.Model):
     """One contact with a network actor (NAUTILUS: contacts with businesses,
     third sector, training bodies and institutions)."""
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from pua.core.forms import StyledFormMixin
+from pua.core.forms import StyledFormMixin, VersionedFormMixin
 from pua.core.names import LanguageMultipleChoiceField
 
 from . import access, profile_selectors
@@ -124,7 +124,7 @@ class ServiceForm(StyledFormMixin, forms.Form):
 
 # --- the organisation's profile --------------------------------------------------------------
 
-class OrganisationProfileForm(StyledFormMixin, forms.ModelForm):
+class OrganisationProfileForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     territories = forms.ModelMultipleChoiceField(
         label=_("Territories covered"), queryset=Territory.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -151,7 +151,7 @@ class OrganisationProfileForm(StyledFormMixin, forms.ModelForm):
 
 # --- sites, contact persons, network links ---------------------------------------------------
 
-class SiteForm(StyledFormMixin, forms.ModelForm):
+class SiteForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     municipality = MunicipalityField(label=_("Municipality"),
                                      help_text=_("ISTAT code or name with the province, e.g. Cremona (CR)."))
     phone = PhoneField(label=_("Phone"))
@@ -167,7 +167,7 @@ class SiteForm(StyledFormMixin, forms.ModelForm):
             self.initial["municipality"] = str(self.instance.municipality)
 
 
-class ContactPersonForm(StyledFormMixin, forms.ModelForm):
+class ContactPersonForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     phone = PhoneField(label=_("Phone"))
 
     class Meta:
@@ -175,7 +175,7 @@ class ContactPersonForm(StyledFormMixin, forms.ModelForm):
         fields = ["name", "role", "phone", "email"]
 
 
-class NetworkLinkForm(StyledFormMixin, forms.ModelForm):
+class NetworkLinkForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     relation = forms.ChoiceField(label=_("Relation"), choices=NetworkRelation.choices, widget=forms.RadioSelect)
 
     class Meta:
@@ -188,7 +188,7 @@ class NetworkLinkForm(StyledFormMixin, forms.ModelForm):
 
 # --- offerings -------------------------------------------------------------------------------
 
-class OfferingForm(StyledFormMixin, forms.ModelForm):
+class OfferingForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none())
     referral_phone = PhoneField(label=_("Phone for referrals"))
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import access, geo
@@ -90,11 +91,12 @@ def service_create(*, by, programme, parent: Service, code: str, label_it: str, 
 
 
 @transaction.atomic
-def service_retire(*, service: Service, by, request=None) -> Service:
+def service_retire(*, service: Service, by, request=None, expected_version: int | None = None) -> Service:
     """Catalogue entries are never deleted — history and indicators use their
     codes — they are retired: no new offering or record may use them."""
     if service.retired_at is None:
         service.retired_at = timezone.now()
+        claim(service, expected_version)
         service.save(update_fields=["retired_at"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=service, request=request,
                      changes={"retired_at": [None, service.retired_at.isoformat()]})
@@ -102,10 +104,11 @@ def service_retire(*, service: Service, by, request=None) -> Service:
 
 
 @transaction.atomic
-def service_reactivate(*, service: Service, by, request=None) -> Service:
+def service_reactivate(*, service: Service, by, request=None, expected_version: int | None = None) -> Service:
     if service.retired_at is not None:
         before = service.retired_at.isoformat()
         service.retired_at = None
+        claim(service, expected_version)
         service.save(update_fields=["retired_at"])
         audit_change(action=AuditAction.UPDATE, actor=by, obj=service, request=request,
                      changes={"retired_at": [before, None]})
@@ -116,7 +119,7 @@ def service_reactivate(*, service: Service, by, request=None) -> Service:
 
 @transaction.atomic
 def organisation_profile_update(*, organisation: Organisation, by, territories=None, languages=None, request=None,
-                                **values) -> Organisation:
+                                expected_version: int | None = None, **values) -> Organisation:
     """Legal form, sector, description, territories covered and languages.
     Territories added or removed must be ones the editor works in."""
     before = snapshot_stored(organisation, PROFILE_FIELDS)
@@ -127,6 +130,7 @@ def organisation_profile_update(*, organisation: Organisation, by, territories=N
         if name in PROFILE_FIELDS:
             setattr(organisation, name, value)
     organisation.full_clean()
+    claim(organisation, expected_version)
     organisation.save()
     after.update(snapshot(organisation, PROFILE_FIELDS))
     if territories is not None:
@@ -177,13 +181,14 @@ def site_create(*, organisation: Organisation, by, request=None, **values) -> Si
 
 
 @transaction.atomic
-def site_update(*, site: Site, by, request=None, **values) -> Site:
+def site_update(*, site: Site, by, request=None, expected_version: int | None = None, **values) -> Site:
     before = snapshot_stored(site, SITE_FIELDS)
     for name, value in values.items():
         if name in SITE_FIELDS:
             setattr(site, name, value)
     _check_coordinates(site)
     site.full_clean()
+    claim(site, expected_version)
     site.save()
     changes = diff(before, snapshot(site, SITE_FIELDS))
     if changes:
@@ -217,12 +222,14 @@ def contact_person_create(*, organisation: Organisation, by, request=None, **val
 
 
 @transaction.atomic
-def contact_person_update(*, contact_person: ContactPerson, by, request=None, **values) -> ContactPerson:
+def contact_person_update(*, contact_person: ContactPerson, by, request=None, expected_version: int | None = None,
+                          **values) -> ContactPerson:
     before = snapshot_stored(contact_person, CONTACT_PERSON_FIELDS)
     for name, value in values.items():
         if name in CONTACT_PERSON_FIELDS:
             setattr(contact_person, name, value)
     contact_person.full_clean()
+    claim(contact_person, expected_version)
     contact_person.save()
     changes = diff(before, snapshot(contact_person, CONTACT_PERSON_FIELDS))
     if changes:
@@ -240,7 +247,8 @@ def contact_person_delete(*, contact_person: ContactPerson, by, request=None) ->
 # --- network links ---------------------------------------------------------------------------
 
 @transaction.atomic
-def network_link_update(*, link: NetworkLink, by, request=None, **values) -> NetworkLink:
+def network_link_update(*, link: NetworkLink, by, request=None, expected_version: int | None = None,
+                        **values) -> NetworkLink:
     """How an organisation takes part in one access point's network: a formal
     partner with its role or contract, or the informal network with what it
     contributes."""
@@ -251,6 +259,7 @@ def network_link_update(*, link: NetworkLink, by, request=None, **values) -> Net
     if link.relation == NetworkRelation.FORMAL_PARTNER and not link.role.strip():
         raise ValidationError({"role": _("Describe the role or contract of a formal partner.")})
     link.full_clean()
+    claim(link, expected_version)
     link.save()
     changes = diff(before, snapshot(link, NETWORK_LINK_FIELDS))
     if changes:
@@ -313,7 +322,7 @@ def offering_create(*, organisation: Organisation, by, service: Service, site: S
 
 @transaction.atomic
 def offering_update(*, offering: Offering, by, target_groups=None, languages=None, request=None,
-                    **values) -> Offering:
+                    expected_version: int | None = None, **values) -> Offering:
     before = _offering_snapshot(offering, stored=True)
     for name, value in values.items():
         if name in OFFERING_FIELDS:
@@ -323,6 +332,7 @@ def offering_update(*, offering: Offering, by, target_groups=None, languages=Non
     offering.search_text = search_text(offering.description)
     _place(offering)
     offering.full_clean()
+    claim(offering, expected_version)
     offering.save()
     if target_groups is not None:
         offering.target_groups.set(target_groups)
@@ -335,12 +345,13 @@ def offering_update(*, offering: Offering, by, target_groups=None, languages=Non
 
 
 @transaction.atomic
-def offering_confirm(*, offering: Offering, by, request=None) -> Offering:
+def offering_confirm(*, offering: Offering, by, request=None, expected_version: int | None = None) -> Offering:
     """Someone checked that the offering is still as described."""
     before = [offering.last_confirmed_at.isoformat() if offering.last_confirmed_at else None,
               offering.last_confirmed_by_id]
     offering.last_confirmed_at = timezone.now()
     offering.last_confirmed_by = by
+    claim(offering, expected_version)
     offering.save(update_fields=["last_confirmed_at", "last_confirmed_by"])
     audit_change(action=AuditAction.UPDATE, actor=by, obj=offering, request=request, changes={
         "last_confirmed_at": [before[0], offering.last_confirmed_at.isoformat()],
@@ -350,10 +361,12 @@ def offering_confirm(*, offering: Offering, by, request=None) -> Offering:
 
 
 @transaction.atomic
-def offering_set_active(*, offering: Offering, active: bool, by, request=None) -> Offering:
+def offering_set_active(*, offering: Offering, active: bool, by, request=None,
+                        expected_version: int | None = None) -> Offering:
     """Offerings are deactivated, not deleted: referrals and history point at them."""
     if offering.is_active != active:
         offering.is_active = active
+        claim(offering, expected_version)
         offering.save(update_fields=["is_active"])
         audit_change(action=AuditAction.UPDATE if active else AuditAction.DELETE, actor=by, obj=offering,
                      changes={"is_active": [not active, active]}, request=request)

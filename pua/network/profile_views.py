@@ -237,10 +237,10 @@ def contact_person_edit(request, pk):
     person = _contact_person_for_change(request, pk)
     form = ContactPersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        services.contact_person_update(contact_person=person, by=request.user, request=request,
-                                       **form.cleaned_data)
-        messages.success(request, _("Contact person saved."))
-        return redirect("network:organisation_detail", pk=person.organisation_id)
+        saved = save_form(request, form, lambda data: services.contact_person_update(
+            contact_person=person, by=request.user, request=request, **data), _("Contact person saved."))
+        if saved:
+            return redirect("network:organisation_detail", pk=person.organisation_id)
     return render(request, "network/profile/contact_person_form.html",
                   {"form": form, "organisation": person.organisation, "contact_person": person})
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, diff, snapshot, snapshot_stored
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from . import geo
@@ -69,7 +70,8 @@ def organisation_create(*, by, access_points, request=None, **values) -> Organis
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by, access_points=None, request=None, **values) -> Organisation:
+def organisation_update(*, organisation: Organisation, by, access_points=None, request=None,
+                        expected_version: int | None = None, **values) -> Organisation:
     values = _normalise_identifiers(values)
     before = snapshot_stored(organisation, ORGANISATION_FIELDS)
     before["access_points"] = sorted(organisation.access_points.values_list("id", flat=True))
@@ -78,6 +80,7 @@ def organisation_update(*, organisation: Organisation, by, access_points=None, r
             setattr(organisation, name, value)
     organisation.search_text = search_text(organisation.name)
     organisation.full_clean()
+    claim(organisation, expected_version)
     organisation.save()
     after = snapshot(organisation, ORGANISATION_FIELDS)
     after["access_points"] = before["access_points"]
@@ -108,11 +111,13 @@ def _relocate_offerings_without_site(organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_set_active(*, organisation: Organisation, active: bool, by, request=None) -> Organisation:
+def organisation_set_active(*, organisation: Organisation, active: bool, by, request=None,
+                            expected_version: int | None = None) -> Organisation:
     """Organisations are never deleted (they are referenced by history): they
     are deactivated, which also suspends their members' access."""
     if organisation.is_active != active:
         organisation.is_active = active
+        claim(organisation, expected_version)
         organisation.save(update_fields=["is_active", "updated_at"])
         audit_change(action=AuditAction.UPDATE if active else AuditAction.DELETE, actor=by, obj=organisation,
                      changes={"is_active": [not active, active]}, request=request)
@@ -120,12 +125,14 @@ def organisation_set_active(*, organisation: Organisation, active: bool, by, req
 
 
 @transaction.atomic
-def access_point_update(*, access_point: AccessPoint, by, request=None, **values) -> AccessPoint:
+def access_point_update(*, access_point: AccessPoint, by, request=None, expected_version: int | None = None,
+                        **values) -> AccessPoint:
     before = snapshot_stored(access_point, ACCESS_POINT_FIELDS)
     for name, value in values.items():
         if name in ACCESS_POINT_FIELDS:
             setattr(access_point, name, value)
     access_point.full_clean()
+    claim(access_point, expected_version)
     access_point.save()
     changes = diff(before, snapshot(access_point, ACCESS_POINT_FIELDS))
     if changes:
@@ -195,7 +202,7 @@ def membership_create(*, by, user, organisation, role: str, access_points, reque
 
 @transaction.atomic
 def membership_update(*, membership: Membership, by, role: str | None = None, access_points=None,
-                      is_active: bool | None = None, request=None) -> Membership:
+                      is_active: bool | None = None, request=None, expected_version: int | None = None) -> Membership:
     """Change a membership. A change that widens a role reading persons — to
     such a role, to more access points, or back to active — is a new grant:
     the two-person rule applies again, and until approved the membership is
@@ -236,6 +243,7 @@ def membership_update(*, membership: Membership, by, role: str | None = None, ac
             setattr(membership, name, value)
     after["is_active"] = membership.is_active
     membership.full_clean()
+    claim(membership, expected_version)
     membership.save()
     if access_points is not None:
         membership.access_points.set(access_points)

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pua.core.models import Versioned
+
 
 def validate_country_code(value: str) -> None:
     """ISO 3166-1 alpha-2, upper case."""
@@ -111,7 +113,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Person(models.Model):
+class Person(Versioned, models.Model):
     case_number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
     access_point = models.ForeignKey("network.AccessPoint", on_delete=models.PROTECT, related_name="persons",
                                      verbose_name=_("access point"))

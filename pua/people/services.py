@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pua.core.audit import audit_change, snapshot
+from pua.core.concurrency import claim
 from pua.core.models import AuditAction
 
 from .duplicates import name_key
@@ -189,7 +190,7 @@ def person_create(*, by, access_point, aliases=(), citizenships=(), languages=()
 
 @transaction.atomic
 def person_update(person: Person, *, by, aliases=None, citizenships=None, languages=None, target_groups=None,
-                  request=None, **fields) -> Person:
+                  request=None, expected_version: int | None = None, **fields) -> Person:
     """Change the given fields; related lists given (not None) replace the stored ones."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -215,6 +216,7 @@ def person_update(person: Person, *, by, aliases=None, citizenships=None, langua
     _check_fields(person)
     all_aliases = aliases if aliases is not None else [a.alias for a in person.aliases.all()]
     person.name_key = name_key(person.first_name, person.last_name, all_aliases)
+    claim(person, expected_version)
     person.save()
     languages = list(languages) if languages is not None else None
     target_groups = list(target_groups) if target_groups is not None else None

@@ -1,12 +1,13 @@
 """API test fixtures on top of the ``world`` personas (see the root conftest)."""
 
 import pytest
-from rest_framework.test import APIClient
+
+from .clients import ConditionalAPIClient
 
 
 @pytest.fixture
 def api():
-    return APIClient()
+    return ConditionalAPIClient()
 
 
 @pytest.fixture

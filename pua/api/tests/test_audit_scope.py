@@ -1,9 +1,10 @@
 from io import StringIO
 
 from django.core.management import call_command
-from rest_framework.test import APIClient
 
 from pua.core.models import AuditEntry
+
+from .clients import ConditionalAPIClient as APIClient
 
 
 def _token_client(username):
