@@ -26,6 +26,25 @@ from pua.network.tests.factories import (
 PASSWORD = "Test-Password-2026!"
 
 
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live server, threads) run after every other test.
+
+    They leave an empty database behind, reference data loaded by the
+    migrations included (catalogue, municipalities, instruments). pytest-django
+    orders them last, but pytest's own grouping of items by their fixtures
+    runs after it and may move them back among the others; this runs last."""
+    items.sort(key=_commits)
+
+
 @dataclass
 class World:
     ap_a: object
