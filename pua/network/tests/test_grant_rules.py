@@ -7,8 +7,8 @@ rules like anyone else."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from pua.api.tests.clients import ConditionalAPIClient
 from pua.cases.tests.factories import CaseFactory
 from pua.core.models import AuditEntry
 from pua.network.models import Membership, Role
@@ -24,7 +24,7 @@ def api_as():
     """``api_as(user)``: a fresh API client signed in as ``user``."""
 
     def _as(user):
-        client = APIClient()
+        client = ConditionalAPIClient()  # sends If-Match, as a client that read the record
         client.force_login(user)
         return client
 
