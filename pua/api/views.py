@@ -44,6 +44,9 @@ class ApiViewSet(viewsets.GenericViewSet):
     permission_classes = [RulesPermission]
     schema = ApiAutoSchema()
     model = None  # the model whose rules permissions apply
+    # Ids are numbers: anything else in their place is a 404 from the router,
+    # never a lookup with a value the database cannot compare.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

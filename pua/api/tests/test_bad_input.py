@@ -1,0 +1,85 @@
+"""Bad input to the API gets a clear 4xx in the one error body, never a 500:
+deeply nested or oversized JSON, control characters, ids that are not
+numbers, and a partner closing the last action they could see."""
+
+import pytest
+
+from pua.cases.models import ActionStatus, PlanAction
+from pua.network.models import Organisation
+
+from .assertions import assert_error
+from .test_plans_api import ACTIONS, _shared_action
+
+PROFILES = "/api/v1/organisation-profiles/"
+CONTACTS = "/api/v1/contacts/"
+
+
+def test_it_refuses_json_nested_thousands_of_levels_deep(api_as, world):
+    body = "[" * 5000 + "]" * 5000
+
+    response = api_as(world.users["director"]).generic("PATCH", f"{PROFILES}{world.org_a.pk}/", body,
+                                                       content_type="application/json")
+
+    assert "nests deeper" in assert_error(response, 400, "parse_error")["message"]
+
+
+def test_it_accepts_brackets_inside_strings_whatever_their_number(api_as, world):
+    body = '{"description": "' + "[" * 100 + '"}'
+
+    response = api_as(world.users["director"]).generic("PATCH", f"{PROFILES}{world.org_a.pk}/", body,
+                                                       content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    assert Organisation.objects.get(pk=world.org_a.pk).description == "[" * 100
+
+
+def test_it_refuses_a_json_body_larger_than_the_limit(api_as, world, settings):
+    settings.API_JSON_MAX_BYTES = 1000
+    body = '{"description": "' + "x" * 2000 + '"}'
+
+    response = api_as(world.users["director"]).generic("PATCH", f"{PROFILES}{world.org_a.pk}/", body,
+                                                       content_type="application/json")
+
+    assert_error(response, 413, "too_large")
+
+
+@pytest.mark.parametrize("text", ["abc\x00def", "bell\x07", "esc\x1b[0m"])
+def test_it_refuses_control_characters_in_json_strings_naming_the_field(api_as, world, text):
+    response = api_as(world.users["director"]).patch(f"{PROFILES}{world.org_a.pk}/", {"description": text},
+                                                     format="json")
+
+    assert "description" in assert_error(response, 400, "invalid")["fields"]
+    assert Organisation.objects.get(pk=world.org_a.pk).description != text
+
+
+def test_it_keeps_tabs_and_new_lines_in_text(api_as, world):
+    response = api_as(world.users["director"]).patch(f"{PROFILES}{world.org_a.pk}/",
+                                                     {"description": "uno\tdue\r\ntre"}, format="json")
+
+    assert response.status_code == 200, response.content
+
+
+def test_it_refuses_control_characters_in_form_bodies(api_as, world):
+    response = api_as(world.users["director"]).patch(f"{PROFILES}{world.org_a.pk}/", {"description": "a\x00b"},
+                                                     format="multipart")
+
+    assert "description" in assert_error(response, 400)["fields"]
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", "-1", "%00", "99999999999999999999999"])
+def test_it_answers_404_for_ids_that_are_not_numbers(api_as, world, pk):
+    response = api_as(world.users["director"]).get(f"{PROFILES}{pk}/")
+
+    assert_error(response, 404)
+
+
+def test_it_shows_a_partner_the_action_they_have_just_closed(api_as, world):
+    shared = _shared_action(world)
+    partner = api_as(world.users["partner_operator"])
+
+    response = partner.post(f"{ACTIONS}{shared.pk}/status/", {"status": "done", "outcome_note": "Concluso"},
+                            format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "done"
+    assert PlanAction.objects.get(pk=shared.pk).status == ActionStatus.DONE
