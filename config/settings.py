@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "pua.accounts.middleware.LanguageMiddleware",
     "pua.network.middleware.CurrentAccessPointMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pua.core.middleware.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,5 +1,16 @@
 """Form rendering helpers shared by every app."""
 
+from pua.core.text import validate_no_control_characters
+
+
+def refuse_control_characters(form) -> None:
+    """Every field of ``form`` refuses text with NUL or another control
+    character (Django's CharField refuses only NUL, choice fields neither).
+    Fields are the form's own copies: the class is left alone."""
+    for field in form.fields.values():
+        if validate_no_control_characters not in field.validators:
+            field.validators.append(validate_no_control_characters)
+
 
 class StyledFormMixin:
     """Give widgets Bootstrap Italia classes and link errors to their fields
@@ -7,6 +18,7 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
         for name, field in self.fields.items():
             widget = field.widget
             kind = widget.__class__.__name__

@@ -6,6 +6,7 @@ import pytest
 
 from pua.cases.models import ActionStatus, PlanAction
 from pua.network.models import Organisation
+from pua.people.models import Person
 
 from .assertions import assert_error
 from .test_plans_api import ACTIONS, _shared_action
@@ -66,7 +67,7 @@ def test_it_refuses_control_characters_in_form_bodies(api_as, world):
     assert "description" in assert_error(response, 400)["fields"]
 
 
-@pytest.mark.parametrize("pk", ["abc", "1.5", "-1", "%00", "99999999999999999999999"])
+@pytest.mark.parametrize("pk", ["abc", "1.5", "-1", "1e3", "99999999999999999999999"])
 def test_it_answers_404_for_ids_that_are_not_numbers(api_as, world, pk):
     response = api_as(world.users["director"]).get(f"{PROFILES}{pk}/")
 
@@ -83,3 +84,35 @@ def test_it_shows_a_partner_the_action_they_have_just_closed(api_as, world):
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "done"
     assert PlanAction.objects.get(pk=shared.pk).status == ActionStatus.DONE
+
+
+@pytest.mark.parametrize("url", ["/api/v1/persons/?q=a%00b", "/api/v1/plan-actions/?status=%01",
+                                 "/api/v1/organisations/?na%00me=x"])
+def test_it_refuses_control_characters_in_api_query_strings(api_as, world, url):
+    assert_error(api_as(world.users["director"]).get(url), 400, "control_characters")
+
+
+def test_it_refuses_control_characters_in_api_paths(api_as, world):
+    assert_error(api_as(world.users["director"]).get(f"{PROFILES}%00/"), 400, "control_characters")
+
+
+def test_it_refuses_control_characters_in_page_addresses(client, world):
+    client.force_login(world.users["director"])
+
+    response = client.get("/people/", {"q": "Rossi\x00"})
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_forms_refuse_control_characters_in_every_field(client, world):
+    client.force_login(world.users["director"])
+
+    response = client.post("/people/new/", {
+        "first_name": "Anna\x07", "last_name": "Rossi", "sex": "female\x00", "legal_status": "unknown",
+        "education_level": "unknown", "employment_situation": "unknown", "confirm_new": "1"})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "first_name" in errors and "sex" in errors
+    assert not Person.objects.exists()
