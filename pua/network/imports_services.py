@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from pua.core.audit import audit_change, audit_export, audit_record, diff, snapshot
 from pua.core.models import AuditAction
+from pua.core.text import has_control_characters
 
 from . import access, exchange
 from .exchange import OFFERINGS, ORGANISATIONS, SITES, SPEC
@@ -504,6 +505,10 @@ class _Validator:
         for name, raw in row.values.items():
             column = spec.column(name) if name else None
             if column is None:
+                continue
+            if isinstance(raw, str) and has_control_characters(raw):
+                self.error(table.sheet, row.number, name, _("Control characters (such as NUL) are not allowed."))
+                failed.add(name)
                 continue
             try:
                 value = exchange.parse_cell(column, raw)

@@ -174,3 +174,13 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_runs_again(tmp
     _manage(env, "db_worker", "--batch", "--interval", "0.1", "--no-startup-delay")
     assert _job_row(db, job_id) == ("done", rows, 0)
     assert _imported(db) == rows
+
+
+def test_an_import_refuses_cells_with_control_characters_naming_the_cell(world, login):
+    upload(login(world.users["director"]), b"key,name,kind\r\ncc-1,Ente\x07 Uno,social_coop_b\r\n",
+           name="organisations.csv", contents="organisations")
+
+    job = last_job()
+    assert job.status == ImportJob.Status.FAILED
+    assert [(e["sheet"], e["row"], e["column"]) for e in job.errors] == [("organisations", 2, "name")]
+    assert not Organisation.objects.filter(name__startswith="Ente").exists()
