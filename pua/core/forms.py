@@ -1,6 +1,8 @@
 """Form rendering helpers shared by every app."""
 
-from pua.core.text import validate_no_control_characters
+from django import forms
+
+from pua.core.text import validate_no_control_characters, validate_year_range
 
 
 def refuse_control_characters(form) -> None:
@@ -12,6 +14,13 @@ def refuse_control_characters(form) -> None:
             field.validators.append(validate_no_control_characters)
 
 
+def bound_dates(form) -> None:
+    """Date and date-time fields of ``form`` take years 1900–2100 only."""
+    for field in form.fields.values():
+        if isinstance(field, (forms.DateField, forms.DateTimeField)) and validate_year_range not in field.validators:
+            field.validators.append(validate_year_range)
+
+
 class StyledFormMixin:
     """Give widgets Bootstrap Italia classes and link errors to their fields
     (``aria-describedby`` / ``aria-invalid``) for screen readers."""
@@ -19,6 +28,7 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         refuse_control_characters(self)
+        bound_dates(self)
         for name, field in self.fields.items():
             widget = field.widget
             kind = widget.__class__.__name__

@@ -42,3 +42,28 @@ class ControlCharacterValidator:
 
 
 validate_no_control_characters = ControlCharacterValidator()
+
+
+# Dates: any year a person, a service or a plan may have. Years far outside
+# (0234, 9999) are typing errors, and some cannot be stored or shown at all.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+@deconstructible
+class YearRangeValidator:
+    """Refuse dates and date-times outside the years 1900–2100."""
+
+    code = "year_out_of_range"
+
+    def __call__(self, value):
+        year = getattr(value, "year", None)
+        if year is not None and not (MIN_YEAR <= year <= MAX_YEAR):
+            raise ValidationError(
+                _("Enter a date between the years %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+                code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, YearRangeValidator)
+
+
+validate_year_range = YearRangeValidator()

@@ -116,3 +116,22 @@ def test_forms_refuse_control_characters_in_every_field(client, world):
     errors = response.context["form"].errors
     assert "first_name" in errors and "sex" in errors
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("due_at", ["0234-03-13T14:03:25-07:18", "9999-01-01T10:00:00Z"])
+def test_it_refuses_dates_outside_the_years_1900_to_2100(api_as, world, due_at):
+    response = api_as(world.users["director"]).post("/api/v1/tasks/", {"kind": "task", "title": "Chiamare",
+                                                                       "due_at": due_at}, format="json")
+
+    assert "due_at" in assert_error(response, 400, "invalid")["fields"]
+
+
+def test_forms_refuse_dates_outside_the_years_1900_to_2100(client, world):
+    client.force_login(world.users["director"])
+
+    response = client.post("/people/new/", {
+        "last_name": "Rossi", "birth_date": "1850-01-01", "legal_status": "unknown", "education_level": "unknown",
+        "employment_situation": "unknown", "confirm_new": "1"})
+
+    assert "birth_date" in response.context["form"].errors
+    assert not Person.objects.exists()
