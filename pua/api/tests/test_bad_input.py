@@ -135,3 +135,12 @@ def test_forms_refuse_dates_outside_the_years_1900_to_2100(client, world):
 
     assert "birth_date" in response.context["form"].errors
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1; DROP", "99999999999999999999999"])
+def test_switching_to_an_access_point_that_is_not_a_number_is_a_404(client, world, value):
+    client.force_login(world.users["director"])
+
+    response = client.post("/network/access-points/switch/", {"access_point": value})
+
+    assert response.status_code == 404
