@@ -144,3 +144,10 @@ def test_switching_to_an_access_point_that_is_not_a_number_is_a_404(client, worl
     response = client.post("/network/access-points/switch/", {"access_point": value})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["1.3524813359003344e+44", "99999999999999999999999", "1.5", "-3"])
+def test_it_refuses_id_filters_that_are_no_ids(api_as, world, value):
+    response = api_as(world.users["director"]).get("/api/v1/offerings/", {"organisation": value})
+
+    assert "organisation" in assert_error(response, 400, "invalid")["fields"]
