@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-dev lint migrate messages system-deps clean
+.PHONY: run serve test install install-dev lint migrate messages system-deps clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ run: migrate
 	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "Demo users sign in without a second factor while DEBUG=1; run with MFA_EXEMPT_DEMO_USERS=0 to be asked for one, or enrol from your profile → Two-factor sign-in (security keys need http://localhost:$(PORT))."
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving: DEBUG off, so SECRET_KEY and ALLOWED_HOSTS (and
+# DATABASE_URL for PostgreSQL) come from the environment; see docs/deploy.md.
+serve: install var
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DEBUG=0 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=0 $(PY) manage.py collectstatic --no-input -v 0
+	DEBUG=0 $(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 
 system-deps:
 	sh scripts/ensure-system-deps

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "pua.accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pua.core.middleware.ControlCharacterMiddleware",
     "pua.accounts.mfa_middleware.SessionLifetimeMiddleware",
     "pua.accounts.mfa_middleware.TwoFactorMiddleware",
     "pua.network.middleware.CurrentAccessPointMiddleware",
@@ -277,8 +278,23 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pua.api.errors.exception_handler",
+    # Bounded JSON (size, depth), no control characters in any body.
+    "DEFAULT_PARSER_CLASSES": [
+        "pua.api.parsers.JSONParser",
+        "pua.api.parsers.FormParser",
+        "pua.api.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Request bodies: JSON of the API up to 1 MiB nested at most 32 levels; form
+# fields up to 2.5 MiB in memory and 1,000 of them (Django's defaults, said
+# here); uploaded files stream to disk past 2.5 MiB.
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", 1024 * 1024)
+API_JSON_MAX_DEPTH = 32
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "PUA API",
     "DESCRIPTION": "Punto Unico di Accesso — socio-labour inclusion services.",

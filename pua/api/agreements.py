@@ -19,7 +19,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -35,6 +34,7 @@ from pua.network.models import (
     ServiceLevel,
 )
 
+from .parsers import FormParser, JSONParser, MultiPartParser
 from .views import ApiViewSet
 
 

@@ -6,6 +6,7 @@ for objects outside the user's reach.
 """
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,21 @@ def _visible_organisations(request):
 
 def _visible_users(request):
     return access.visible_users(request.user) if request else get_user_model().objects.none()
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id in the query string: a whole number within the range of ids
+    (a number like 1.5e44 is a 400, not a query the database cannot run)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class OrganisationFilter(django_filters.FilterSet):

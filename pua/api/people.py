@@ -37,6 +37,7 @@ from rest_framework.decorators import action
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from pua.cases import access as cases_access
 from pua.cases import merge_selectors, merge_services
@@ -339,7 +340,12 @@ class DuplicateCandidateSerializer(serializers.Serializer):
 
 
 class DuplicateErrorDetailSerializer(ErrorDetailSerializer):
-    candidates = DuplicateCandidateSerializer(many=True)
+    candidates = DuplicateCandidateSerializer(many=True, required=False,
+                                              help_text=gettext_lazy("With code possible_duplicates."))
+    id = serializers.IntegerField(required=False, help_text=gettext_lazy(
+        "With code duplicate_tax_code: the person registered with this tax code, if you may see them."))
+    url = serializers.URLField(required=False, help_text=gettext_lazy(
+        "With code duplicate_tax_code: the address of that person, if you may see them."))
 
 
 class DuplicateErrorSerializer(serializers.Serializer):
@@ -472,7 +478,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
     @extend_schema(responses={
         201: PersonSerializer,
         409: OpenApiResponse(DuplicateErrorSerializer,
-                             description="Possible duplicates: check them, then send again with confirm_new."),
+                             description="Possible duplicates: check them, then send again with confirm_new. "
+                                         "Or the tax code is registered already (duplicate_tax_code)."),
     })
     def create(self, request, *args, **kwargs):
         user, access_point = request.user, request.access_point
@@ -485,9 +492,21 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JourneyVie
             candidates = find_duplicates(_duplicate_candidate(values), pickable_persons(user))
             if candidates:
                 return self._duplicates(candidates)
-        person = people_services.person_create(by=user, access_point=access_point, request=request, **values)
+        try:
+            person = people_services.person_create(by=user, access_point=access_point, request=request, **values)
+        except people_services.DuplicateTaxCode as conflict:
+            return self._tax_code_taken(conflict.existing)
         self.kwargs["pk"] = person.pk
         return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_201_CREATED)
+
+    def _tax_code_taken(self, existing):
+        """409 for a tax code registered already: the record's id and address
+        when the caller may open it, nothing about it otherwise."""
+        body = {"status": status.HTTP_409_CONFLICT, "code": "duplicate_tax_code",
+                "message": _("A person with this tax code is already registered.")}
+        if self.get_visible_queryset(self.request.user).filter(pk=existing.pk).exists():
+            body.update(id=existing.pk, url=reverse("api:person-detail", args=[existing.pk], request=self.request))
+        return Response({"error": body}, status=status.HTTP_409_CONFLICT)
 
     def _duplicates(self, candidates):
         gate = IdentityGate(self.request.user)

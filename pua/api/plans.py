@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from pua.cases import access as cases_access
@@ -45,6 +44,7 @@ from pua.network import access as network_access
 from pua.network.models import Language, Membership
 
 from .cases import UserRefSerializer
+from .parsers import FormParser, JSONParser, MultiPartParser
 from .people import JourneyViewSet, request_user
 
 User = get_user_model()
@@ -490,7 +490,13 @@ class PlanActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return Response(self.get_serializer(plan_action).data)
 
     def _fresh(self, plan_action):
-        return self.get_serializer(self.get_queryset().get(pk=plan_action.pk)).data
+        # A partner sees the actions still running: the one they have just
+        # closed (done, not delivered) is shown as saved, not looked up again.
+        fresh = self.get_queryset().filter(pk=plan_action.pk).first()
+        if fresh is None:
+            plan_action.refresh_from_db()
+            fresh = plan_action
+        return self.get_serializer(fresh).data
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

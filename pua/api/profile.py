@@ -50,6 +50,7 @@ from pua.network.models import (
 )
 from pua.network.profile_forms import normalise_phone
 
+from .filters import IdFilter
 from .views import ApiViewSet
 
 
@@ -325,7 +326,7 @@ class OfferingSerializer(serializers.ModelSerializer):
 class OfferingFilter(django_filters.FilterSet):
     service = django_filters.CharFilter(method="filter_service",
                                         label=gettext_lazy("Service code, or an area or phase code (F2.4)."))
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    organisation = IdFilter(field_name="organisation_id")
     availability = django_filters.ChoiceFilter(choices=Availability.choices)
     is_active = django_filters.BooleanFilter()
     stale = django_filters.BooleanFilter(method="filter_stale",
@@ -447,7 +448,7 @@ class SiteSerializer(serializers.ModelSerializer):
 class OrganisationChildFilter(django_filters.FilterSet):
     # A plain number, not a choice among all organisations: an id outside the
     # user's reach gives an empty list, as a missing one does.
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=gettext_lazy("Organisation id."))
+    organisation = IdFilter(field_name="organisation_id", label=gettext_lazy("Organisation id."))
 
 
 class _OrganisationChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

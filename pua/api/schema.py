@@ -44,3 +44,11 @@ class ApiAutoSchema(AutoSchema):
         yield "403", "Not allowed."
         if "{" in self.path:
             yield "404", "Not found, or not visible to you."
+
+
+class SingleDocumentSchema(ApiAutoSchema):
+    """For list routes that answer one document (a GeoJSON FeatureCollection),
+    not an array of results."""
+
+    def _is_list_view(self, serializer=None):
+        return False

@@ -33,6 +33,7 @@ from pua.network.models import (
     TargetGroup,
 )
 
+from .schema import SingleDocumentSchema
 from .serializers import ErrorSerializer
 from .views import ApiViewSet
 
@@ -334,6 +335,7 @@ class OfferingGeoJSONViewSet(OfferingSearchViewSet):
     a null geometry."""
 
     pagination_class = None
+    schema = SingleDocumentSchema()
 
     @extend_schema(parameters=[OfferingSearchParamsSerializer],
                    responses={200: OfferingFeatureCollectionSerializer, 400: _BAD_PARAMETERS})
@@ -373,6 +375,7 @@ class OrganisationGeoJSONViewSet(ApiViewSet):
     audit_reason = "organisations on the map: no person data"
     filter_backends = []
     pagination_class = None
+    schema = SingleDocumentSchema()
 
     def get_visible_queryset(self, user):
         return access.visible_organisations(user)

@@ -72,6 +72,9 @@ class ApiViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
     list_filters = None
     free_text_params = frozenset({"q", "search"})
     page_params = frozenset({"page", "page_size", "ordering"})
+    # Ids are numbers: anything else in their place is a 404 from the router,
+    # never a lookup with a value the database cannot compare.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -20,7 +20,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pua.cases import access as cases_access
@@ -29,6 +28,7 @@ from pua.cases.models import CaseDocument, DocumentKind, Referral, Task, TaskKin
 from pua.network.models import Membership
 
 from .cases import UserRefSerializer
+from .parsers import FormParser, MultiPartParser
 from .people import JourneyViewSet, pickable_persons, request_user
 
 User = get_user_model()

@@ -8,6 +8,24 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from pua.core.text import validate_no_control_characters, validate_year_range
+
+
+def refuse_control_characters(form) -> None:
+    """Every field of ``form`` refuses text with NUL or another control
+    character (Django's CharField refuses only NUL, choice fields neither).
+    Fields are the form's own copies: the class is left alone."""
+    for field in form.fields.values():
+        if validate_no_control_characters not in field.validators:
+            field.validators.append(validate_no_control_characters)
+
+
+def bound_dates(form) -> None:
+    """Date and date-time fields of ``form`` take years 1900–2100 only."""
+    for field in form.fields.values():
+        if isinstance(field, (forms.DateField, forms.DateTimeField)) and validate_year_range not in field.validators:
+            field.validators.append(validate_year_range)
+
 
 class StyledFormMixin:
     """Give widgets Bootstrap Italia classes and link errors to their fields
@@ -15,6 +33,8 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
+        bound_dates(self)
         for name, field in self.fields.items():
             widget = field.widget
             kind = widget.__class__.__name__

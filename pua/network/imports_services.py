@@ -22,6 +22,7 @@ until it commits, so the job page shows that phase as "applying".
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from pua.core.audit import audit_change, audit_export, audit_record, diff, snapshot
 from pua.core.models import AuditAction
+from pua.core.text import has_control_characters
 
 from . import access, exchange
 from .exchange import OFFERINGS, ORGANISATIONS, SITES, SPEC
@@ -169,7 +171,7 @@ def import_job_run(job_id: int, *, request=None) -> ImportJob:
     """Check and apply one import. Safe to call twice: only a waiting job runs."""
     job = ImportJob.objects.select_related("created_by", "access_point").get(pk=job_id)
     if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING, processed_rows=0
+        status=ImportJob.Status.RUNNING, processed_rows=0, heartbeat_at=timezone.now()
     ):
         return job
     language = getattr(job.created_by, "preferred_language", "") or settings.LANGUAGE_CODE
@@ -192,6 +194,79 @@ def import_job_run(job_id: int, *, request=None) -> ImportJob:
         processed_rows=total if status == ImportJob.Status.DONE else _job_processed(job.pk),
         finished_at=timezone.now(),
     )
+    job.refresh_from_db()
+    return job
+
+
+# --- jobs whose worker stopped ----------------------------------------------------------------
+
+def stale_after() -> datetime.timedelta:
+    """How long a running job may go without a heartbeat before its worker is
+    taken for dead. The heartbeat advances while rows are checked; writing
+    them is one transaction without heartbeats, so this exceeds the time
+    the largest allowed file takes to be written."""
+    return datetime.timedelta(seconds=getattr(settings, "IMPORT_JOB_STALE_SECONDS", 900))
+
+
+def _stopped_error() -> list[dict]:
+    return [_error("", None, "", _("The worker stopped while importing the file: nothing was changed. "
+                                   "Try again."))]
+
+
+def recover_stale_jobs(*, older_than: datetime.timedelta | None = None, job_ids=None) -> list[int]:
+    """Mark failed the running imports whose worker stopped (no heartbeat for
+    ``older_than``, by default ``stale_after()``), with their queued task.
+    Their writes, if any had begun, were rolled back with the worker's
+    transaction. Returns the ids of the jobs recovered."""
+    cutoff = timezone.now() - (stale_after() if older_than is None else older_than)
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff))
+    if job_ids is not None:
+        stale = stale.filter(pk__in=job_ids)
+    recovered = []
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Only if still running and still stale: a worker may have finished meanwhile.
+            if ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).filter(
+                    Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True)).update(
+                    status=ImportJob.Status.FAILED, worker_stopped=True, errors=_stopped_error(),
+                    finished_at=timezone.now()):
+                recovered.append(job_id)
+                logger.warning("Import job %s: its worker stopped; marked failed", job_id)
+    if recovered:
+        _fail_task_results(recovered)
+    return recovered
+
+
+def _fail_task_results(job_ids: list[int]) -> None:
+    """The worker's own records of those tasks, left running, are closed too."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import import_job_task
+
+    wanted = set(job_ids)
+    running = DBTaskResult.objects.filter(status="RUNNING", task_path=import_job_task.module_path)
+    for result in running.only("pk", "args_kwargs"):
+        if set((result.args_kwargs or {}).get("args", [])) & wanted:
+            DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+                status="FAILED", finished_at=timezone.now(), exception_class_path="builtins.SystemExit",
+                traceback="The worker stopped while running the task.")
+
+
+def import_job_retry(job: ImportJob, *, by, request=None) -> ImportJob:
+    """Run again, from the same uploaded file, an import whose worker stopped:
+    at once if small, through the worker otherwise (as when first uploaded)."""
+    if not (by.has_perm("network.add_importjob") and by.has_perm("network.change_accesspoint", job.access_point)):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED, worker_stopped=True).update(
+                status=ImportJob.Status.PENDING, worker_stopped=False, errors=[], processed_rows=0,
+                finished_at=None, heartbeat_at=None):
+            raise ValidationError(_("Only an import whose worker stopped can be tried again."))
+        audit_change(action=AuditAction.UPDATE, actor=by, obj=job, request=request,
+                     changes={"status": [ImportJob.Status.FAILED, ImportJob.Status.PENDING]})
+    job.refresh_from_db()
+    import_job_start(job, request=request)
     job.refresh_from_db()
     return job
 
@@ -219,7 +294,7 @@ def _run(job: ImportJob, *, request):
         return ImportJob.Status.FAILED, [_error("", None, "", message)], {}, total
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, heartbeat_at=timezone.now())
 
     plan = validate(tables, by=by, access_point=access_point, progress=progress)
     if plan.errors:
@@ -430,6 +505,10 @@ class _Validator:
         for name, raw in row.values.items():
             column = spec.column(name) if name else None
             if column is None:
+                continue
+            if isinstance(raw, str) and has_control_characters(raw):
+                self.error(table.sheet, row.number, name, _("Control characters (such as NUL) are not allowed."))
+                failed.add(name)
                 continue
             try:
                 value = exchange.parse_cell(column, raw)

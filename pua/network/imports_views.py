@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,6 +107,8 @@ def import_detail(request, pk):
     )
     if job is None:
         raise Http404
+    if job.status == ImportJob.Status.RUNNING and imports_services.recover_stale_jobs(job_ids=[job.pk]):
+        job.refresh_from_db()
     finished = job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED)
     context = {
         "job": job,
@@ -122,6 +124,25 @@ def import_detail(request, pk):
         # Polling stops when htmx receives status 286.
         return render(request, "network/imports/job_detail.html#progress", context, status=286 if finished else 200)
     return render(request, "network/imports/job_detail.html", context)
+
+
+@login_required
+def import_retry(request, pk):
+    """POST: run again, from the same file, an import whose worker stopped."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("network.add_importjob"):
+        raise PermissionDenied
+    job = imports_services.import_jobs_visible_to(request.user).select_related("access_point").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    try:
+        imports_services.import_job_retry(job, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import will run again."))
+    return redirect("network:import_detail", pk=job.pk)
 
 
 def _labelled_errors(errors: list) -> list:

@@ -614,6 +614,10 @@ class ImportJob(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker touches it while the job runs: a running job whose
+    # heartbeat is old lost its worker (see imports_services.recover_stale_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_stopped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

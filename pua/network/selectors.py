@@ -40,6 +40,8 @@ def access_point_list(*, user) -> QuerySet[AccessPoint]:
 
 
 def access_point_get(*, user, pk) -> AccessPoint | None:
+    if not str(pk or "").isdigit():  # from a form: "abc" is no access point, not an error
+        return None
     return access.visible_access_points(user).select_related("territory", "programme", "municipality").filter(pk=pk).first()
 
 

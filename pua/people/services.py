@@ -64,6 +64,26 @@ def person_ensure_writable(person: Person) -> None:
                                 "changed until a director lifts the restriction."), code="restricted")
 
 
+class DuplicateTaxCode(ValidationError):
+    """A person with the same tax code is registered already (found before
+    saving, or by the database's unique constraint when two registrations
+    race); ``existing`` is that person, for the caller to show if allowed."""
+
+    def __init__(self, existing: Person):
+        super().__init__({"tax_code": [ValidationError(
+            _("A person with this tax code is already registered."), code="duplicate_tax_code")]})
+        self.existing = existing
+
+
+def _holder_of_tax_code(tax_code: str | None) -> Person | None:
+    return Person.objects.filter(tax_code=tax_code).first() if tax_code else None
+
+
+def _is_tax_code_taken(error: ValidationError) -> bool:
+    errors = getattr(error, "error_dict", {}).get("tax_code", [])
+    return any(getattr(item, "code", None) == "unique" for item in errors)
+
+
 def _next_case_number(year: int) -> str:
     """Locks the year's counter row until the transaction ends, so two
     registrations never get the same number."""
@@ -166,13 +186,28 @@ def person_create(*, by, access_point, aliases=(), citizenships=(), languages=()
     citizenships = _clean_citizenships(citizenships)
     person = Person(access_point=access_point, created_by=by, **fields)
     person._has_alias = bool(aliases)
-    _check_fields(person)
+    try:
+        _check_fields(person)
+    except ValidationError as error:
+        existing = _holder_of_tax_code(person.tax_code) if _is_tax_code_taken(error) else None
+        if existing is not None:
+            raise DuplicateTaxCode(existing) from None
+        raise
     permit_rows = [ResidencePermit(**p) for p in permits]
     for row in permit_rows:
         row.full_clean(exclude=["person"])
     person.case_number = _next_case_number(timezone.localdate().year)
     person.name_key = name_key(person.first_name, person.last_name, aliases)
-    person.save()
+    try:
+        # A savepoint: losing the race for the tax code to a registration
+        # made at the same moment leaves the transaction usable.
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        existing = _holder_of_tax_code(person.tax_code)
+        if existing is None:
+            raise
+        raise DuplicateTaxCode(existing) from None
     _write_related(person, aliases=aliases, citizenships=citizenships, languages=list(languages),
                    target_groups=list(target_groups))
     for row in permit_rows:

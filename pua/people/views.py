@@ -142,6 +142,11 @@ def person_create(request):
             related = {k: data.pop(k) for k in ("aliases", "citizenships", "target_groups")}
             try:
                 person = services.person_create(by=user, access_point=access_point, request=request, **related, **data)
+            except services.DuplicateTaxCode as conflict:
+                # Registered meanwhile (or confirmed as new despite it): the
+                # duplicate step shows the record, if the user may see it.
+                candidates = _candidates(user, find_duplicates(form.duplicate_candidate(), visible_persons(user)))
+                show_errors(form, conflict)
             except ValidationError as error:
                 show_errors(form, error)
             else:

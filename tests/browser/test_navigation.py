@@ -3,7 +3,6 @@ Chromium, on a 375×740 phone and on a 1280×800 desktop."""
 
 import re
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
