@@ -45,6 +45,24 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_commits)
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests that commit: the reference data the migrations load
+    (municipalities, the service catalogue, the shipped instruments), put back
+    if a test that committed before flushed them with the rest."""
+    from django.apps import apps
+
+    from pua.assessments.loader import load_instruments
+    from pua.assessments.models import Instrument
+    from pua.network.models import Municipality
+    from pua.network.reference import load_reference_data
+
+    if not Municipality.objects.exists():
+        load_reference_data(apps)
+    if not Instrument.objects.exists():
+        load_instruments()
+
+
 @dataclass
 class World:
     ap_a: object

@@ -61,7 +61,7 @@ def test_the_person_page_shows_the_record_already_registered_with_the_tax_code(c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_simultaneous_registrations_of_one_tax_code_create_one_person(world):
+def test_ten_simultaneous_registrations_of_one_tax_code_create_one_person(reference_data, world):
     # SQLite's in-memory test database locks whole tables between
     # connections: there the requests take turns; PostgreSQL runs them at once.
     turns = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()

@@ -166,8 +166,8 @@ def _run_together(*writers):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_thirty_concurrent_pairs_of_case_status_change_and_api_patch_lose_no_update(world, shared):
+@pytest.mark.django_db(transaction=True)
+def test_thirty_concurrent_pairs_of_case_status_change_and_api_patch_lose_no_update(reference_data, world, shared):
     plan, _, action = shared
     case_id, action_id = plan.case.pk, action.pk
     manager = world.users["director"]
