@@ -12,7 +12,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
@@ -58,6 +60,19 @@ def director(client, world, settings):
 @pytest.fixture
 def partner(client, world, settings):
     return _signed_in(client, settings, world.users["partner_operator"])
+
+
+@pytest.fixture(autouse=True)
+def _connection_stays_open():
+    """The application is called directly, not through Django's test client,
+    so Django would close the database connection at the end of every request:
+    on PostgreSQL that is the connection holding the test's transaction. Keep
+    it open for the test, as the test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _check(case, credentials):
